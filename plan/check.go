@@ -1,0 +1,42 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Check returns the warnings about an allocation that a mail sender must
+// hear before publishing it: special-purpose prefixes that do not belong
+// in public DNS, mail streams sharing a /64 (blocklists such as Spamhaus
+// list IPv6 by /64), and sending hosts whose address is not fixed by the
+// plan alone.
+func Check(a *Allocation) []Finding {
+	var out []Finding
+	p := a.Plan
+	if c := ClassOf(p.Prefix); !c.Public() {
+		out = append(out, Finding{p.Pos, fmt.Sprintf("prefix %s is %s space (%s): fine for trying a plan, but it must not be published in public DNS", p.Prefix, c, c.RFC())})
+	}
+	streams := map[string][]string{} // subnet path → streams sending from it
+	for _, h := range a.Hosts {
+		if !h.Host.IsSender() {
+			continue
+		}
+		stream := h.Host.Stream
+		if stream == "" {
+			stream = h.Subnet
+		}
+		if !slices.Contains(streams[h.Subnet], stream) {
+			streams[h.Subnet] = append(streams[h.Subnet], stream)
+		}
+		if h.Host.Scheme == SchemeEUI64 {
+			out = append(out, Finding{h.Host.Pos, fmt.Sprintf("sending host %q takes its address from its MAC (EUI-64): a new network card renumbers it, and receivers tie reputation to the address; prefer an explicit or service ID", h.Path)})
+		}
+	}
+	for _, s := range a.Subnets {
+		if list := streams[s.Path]; len(list) > 1 {
+			out = append(out, Finding{s.Subnet.Pos, fmt.Sprintf("mail streams %s share the /64 %s: blocklists list IPv6 by /64, so one stream's reputation becomes the others'; give each stream a /64 of its own", strings.Join(list, " and "), s.Prefix)})
+		}
+	}
+	return out
+}

@@ -1,0 +1,141 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+var hostKeys = []string{"name", "scheme", "address", "ipv4", "mac", "port", "roles", "stream"}
+
+// hostNeeds maps each scheme to the key it reads; other scheme-specific
+// keys given with it are errors, so a typo never goes unnoticed.
+var hostNeeds = map[Scheme]string{
+	SchemeExplicit: "address", SchemeIPv4: "ipv4", SchemeIPv4Decimal: "ipv4",
+	SchemeEUI64: "mac", SchemeService: "port",
+}
+
+func (d *decoder) host(n *yaml.Node) *Host {
+	h := &Host{Pos: d.pos(n)}
+	given := map[string]*yaml.Node{}
+	scheme := ""
+	ok := d.fields(n, "a host", hostKeys, func(key string, v *yaml.Node) {
+		given[key] = v
+		switch key {
+		case "name":
+			h.Name = d.hostname(v, key)
+		case "scheme":
+			scheme, _ = d.str(v, key)
+		case "address":
+			h.Address, _ = d.str(v, key)
+		case "ipv4":
+			if s, ok := d.str(v, key); ok {
+				a, err := parseIPv4(s)
+				if err != nil {
+					d.errorf(v, "%v", err)
+				}
+				h.IPv4 = a
+			}
+		case "mac":
+			if s, ok := d.str(v, key); ok {
+				m, err := ParseMAC(s)
+				if err != nil {
+					d.errorf(v, "%v", err)
+				}
+				h.MAC = m
+			}
+		case "port":
+			port, _ := d.int(v, key, 1, 65535)
+			h.Port = uint16(port)
+		case "roles":
+			h.Roles = d.strs(v, key)
+			for _, r := range h.Roles {
+				if !slices.Contains(roles, r) {
+					d.errorf(v, "unknown role %q; want one of %s", r, strings.Join(roles, ", "))
+				}
+			}
+		case "stream":
+			h.Stream = d.name(v)
+		}
+	})
+	if !ok {
+		return nil
+	}
+	if h.Name == "" && given["name"] == nil {
+		d.errorf(n, "a host has no name; every host needs one")
+	}
+	switch {
+	case scheme != "":
+		s, err := ParseScheme(scheme)
+		if err != nil {
+			d.errorf(given["scheme"], "%v", err)
+		}
+		h.Scheme = s
+	case h.Address != "":
+		h.Scheme = SchemeExplicit
+	default:
+		h.Scheme = SchemeSequential
+	}
+	what := fmt.Sprintf("host %q", h.Name)
+	need := hostNeeds[h.Scheme]
+	if need != "" && given[need] == nil {
+		d.errorf(n, "%s uses scheme %s, which needs %s", what, h.Scheme, need)
+	}
+	for _, key := range []string{"address", "mac", "port"} {
+		if v := given[key]; v != nil && key != need {
+			d.errorf(v, "%s: %s is only used with scheme %s, and this host's scheme is %s", what, key, schemeNeeding(key), h.Scheme)
+		}
+	}
+	if h.Scheme == SchemeDynamic && h.IsSender() {
+		d.errorf(n, "%s sends mail but has scheme dynamic; receivers require a static address with a PTR for every sending host, so give it one", what)
+	}
+	if h.Scheme == SchemeExplicit && h.Address != "" {
+		if _, err := ParseAddr(h.Address); err != nil {
+			d.errorf(given["address"], "%s: address %v", what, err)
+		}
+	}
+	return h
+}
+
+func schemeNeeding(key string) Scheme {
+	for s, k := range hostNeeds {
+		if k == key && s != SchemeIPv4Decimal {
+			return s
+		}
+	}
+	return SchemeExplicit
+}
+
+// checkHostNames reports two hosts with the same fully qualified name:
+// each name has one address, so FCrDNS can hold (RFC 8601 §3).
+func (d *decoder) checkHostNames(p *Plan) {
+	seen := map[string]*Host{}
+	for _, s := range walkSubnets(p.Subnets) {
+		for _, h := range s.Hosts {
+			if h.Name == "" {
+				continue
+			}
+			if p.Domain == "" && !strings.HasSuffix(h.Name, ".") {
+				d.errs = append(d.errs, errorAt(h.Pos, "host %q has no domain to live under: set domain: at the top of the plan, or write the name as an FQDN ending in '.'", h.Name))
+			}
+			fqdn := strings.ToLower(h.FQDN(p.Domain))
+			if prev := seen[fqdn]; prev != nil {
+				d.errs = append(d.errs, errorAt(h.Pos, "host %q is defined twice (%s); the other is at %s", h.Name, fqdn, prev.Pos))
+			}
+			seen[fqdn] = h
+		}
+	}
+}
+
+// walkSubnets returns every subnet of the tree, parents before children,
+// in plan order.
+func walkSubnets(list []*Subnet) []*Subnet {
+	var out []*Subnet
+	for _, s := range list {
+		out = append(out, s)
+		out = append(out, walkSubnets(s.Subnets)...)
+	}
+	return out
+}

@@ -1,0 +1,169 @@
+package plan
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+var subnetKeys = []string{"name", "size", "purpose", "id", "prefix", "allocation", "gateway", "reserved", "subnets", "hosts", "links"}
+
+func (d *decoder) subnets(n *yaml.Node) []*Subnet {
+	var out []*Subnet
+	for _, v := range d.list(n, "subnets") {
+		if s := d.subnet(v); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (d *decoder) subnet(n *yaml.Node) *Subnet {
+	s := &Subnet{Pos: d.pos(n)}
+	var gateway *yaml.Node
+	ok := d.fields(n, "a subnet", subnetKeys, func(key string, v *yaml.Node) {
+		switch key {
+		case "name":
+			s.Name = d.name(v)
+		case "size":
+			size, _ := d.int(v, key, 1, 128)
+			s.Size = int(size)
+		case "purpose":
+			s.Purpose, _ = d.str(v, key)
+			if s.Purpose != "" && !slices.Contains(purposes, s.Purpose) {
+				d.errorf(v, "unknown purpose %q; want one of %s", s.Purpose, strings.Join(purposes, ", "))
+			}
+		case "id":
+			s.ID, _ = d.str(v, key)
+			s.ID = strings.ToLower(s.ID)
+			if _, err := strconv.ParseUint(s.ID, 16, 64); err != nil || strings.HasPrefix(s.ID, "+") {
+				d.errorf(v, "id %q is not a hex subnet ID like d6 or 25", s.ID)
+			}
+		case "prefix":
+			s.Pin = d.prefix(v, key)
+		case "allocation":
+			s.Allocation = d.mode(v)
+		case "gateway":
+			gateway = v
+		case "reserved":
+			s.Reserved = d.reserved(v)
+		case "subnets":
+			s.Subnets = d.subnets(v)
+		case "hosts":
+			for _, h := range d.list(v, key) {
+				if host := d.host(h); host != nil {
+					s.Hosts = append(s.Hosts, host)
+				}
+			}
+		case "links":
+			for _, l := range d.list(v, key) {
+				link := &Link{Pos: d.pos(l)}
+				if l.Kind == yaml.ScalarNode {
+					link.Name = d.name(l)
+				} else {
+					d.fields(l, "a link", []string{"name"}, func(_ string, v *yaml.Node) { link.Name = d.name(v) })
+				}
+				s.Links = append(s.Links, link)
+			}
+		}
+	})
+	if !ok {
+		return nil
+	}
+	what := fmt.Sprintf("subnet %q", s.Name)
+	if s.Name == "" {
+		d.errorf(n, "a subnet has no name; every subnet needs one, and the lock file knows it by it")
+	}
+	if s.Size == 0 {
+		d.errorf(n, "%s has no size; add one, e.g. size: 64", what)
+	}
+	if s.ID != "" && s.Pin.IsValid() {
+		d.errorf(n, "%s has both an id and a prefix; pin it with one of them", what)
+	}
+	if gateway != nil {
+		if g, ok := d.str(gateway, "gateway"); ok {
+			s.Gateway = d.addrIn(gateway, g)
+		}
+	}
+	return s
+}
+
+// addrIn parses an address that is either full or an interface ID written
+// as "::1"; an ID is returned as an address in ::/64 for Allocate to place.
+func (d *decoder) addrIn(n *yaml.Node, s string) netip.Addr {
+	a, err := ParseAddr(s)
+	if err != nil {
+		d.errorf(n, "%v", err)
+	}
+	return a
+}
+
+// name checks a subnet or link name: the lock file and the CLI refer to
+// subnets by their path of names joined with "/".
+func (d *decoder) name(n *yaml.Node) string {
+	s, ok := d.str(n, "name")
+	if !ok {
+		return ""
+	}
+	if err := checkName(s); err != nil {
+		d.errorf(n, "%v", err)
+		return ""
+	}
+	return s
+}
+
+func checkName(s string) error {
+	if s == "" || len(s) > 63 {
+		return fmt.Errorf("name %q must be 1 to 63 characters", s)
+	}
+	for i, r := range s {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || i > 0 && (r == '-' || r == '_' || r == '.')
+		if !ok {
+			return fmt.Errorf("name %q: character %q at offset %d is not allowed; use letters, digits, '-', '_' and '.'", s, r, i)
+		}
+	}
+	return nil
+}
+
+// checkChildren checks what only the parent's size tells: sizes, pins
+// that fit, hosts only in /64s, and unique names among siblings.
+func (d *decoder) checkChildren(parentBits int, subnets []*Subnet) {
+	seen := map[string]*Subnet{}
+	for _, s := range subnets {
+		what := fmt.Sprintf("subnet %q", s.Name)
+		if prev := seen[s.Name]; prev != nil && s.Name != "" {
+			d.errs = append(d.errs, errorAt(s.Pos, "%s is defined twice; the other is at %s", what, prev.Pos))
+		}
+		seen[s.Name] = s
+		switch {
+		case s.Size == 0:
+		case s.Size > 64:
+			d.errs = append(d.errs, errorAt(s.Pos, "%s: size /%d is longer than /64; every LAN is a /64 (RFC 7421), and point-to-point /127s go in links of a p2p /64", what, s.Size))
+		case s.Size <= parentBits:
+			d.errs = append(d.errs, errorAt(s.Pos, "%s: size /%d does not fit in its /%d parent", what, s.Size, parentBits))
+		case s.ID != "":
+			id, _ := strconv.ParseUint(s.ID, 16, 64)
+			if bits := s.Size - parentBits; bits < 64 && id>>bits != 0 {
+				d.errs = append(d.errs, errorAt(s.Pos, "%s: id %s does not fit in the %d bits between /%d and /%d (highest is %x)", what, s.ID, bits, parentBits, s.Size, uint64(1)<<bits-1))
+			}
+		case s.Pin.IsValid() && s.Pin.Bits() != s.Size:
+			d.errs = append(d.errs, errorAt(s.Pos, "%s: prefix %s is a /%d but size is /%d", what, s.Pin, s.Pin.Bits(), s.Size))
+		}
+		if (len(s.Hosts) > 0 || len(s.Links) > 0) && s.Size != 64 {
+			d.errs = append(d.errs, errorAt(s.Pos, "%s: hosts and links need a /64 subnet (RFC 7421), not a /%d; put them in a /64 subnet inside it", what, s.Size))
+		}
+		if len(s.Subnets) > 0 && (len(s.Hosts) > 0 || len(s.Links) > 0) {
+			d.errs = append(d.errs, errorAt(s.Pos, "%s holds both subnets and hosts; hosts go in one of its subnets", what))
+		}
+		if len(s.Links) > 0 && s.Purpose != PurposeP2P {
+			d.errs = append(d.errs, errorAt(s.Pos, "%s has links but its purpose is %q; links are /127s carved from a purpose: p2p /64 (RFC 6164)", what, s.Purpose))
+		}
+		if s.Size > 0 && s.Size <= 64 {
+			d.checkChildren(s.Size, s.Subnets)
+		}
+	}
+}

@@ -1,0 +1,174 @@
+package plan
+
+import (
+	"fmt"
+	"net/netip"
+)
+
+// hostsIn places the hosts of the /64 subnet s at prefix p. Locked
+// sequential hosts keep their address; every other scheme computes its
+// ID from the plan, so the plan is the truth for it; new sequential hosts
+// take the lowest free ID from ::1 (never the all-zero Subnet-Router
+// anycast ID, RFC 4291 §2.6.1).
+func (r *run) hostsIn(s *Subnet, path string, p netip.Prefix) {
+	used := map[uint64]string{0: "the Subnet-Router anycast address (RFC 4291 §2.6.1)"}
+	claim := func(iid uint64, desc string, pos Pos) bool {
+		if prev, ok := used[iid]; ok {
+			addr, _ := AddrWithIID(p, iid)
+			r.fail(pos, "%s collides with %s: both are %s", desc, prev, addr)
+			return false
+		}
+		used[iid] = desc
+		return true
+	}
+	if s.Gateway.IsValid() {
+		gw, err := r.inSubnet(s.Gateway, p)
+		if err != nil {
+			r.fail(s.Pos, "subnet %q: gateway %v", path, err)
+		} else {
+			claim(gw, fmt.Sprintf("the gateway of %q", path), s.Pos)
+		}
+	}
+	for _, e := range r.heldUnder(KindHost, path) {
+		claim(IIDOf(e.Prefix.Addr()), fmt.Sprintf("removed host %q (held by the lock until released)", e.Path), s.Pos)
+	}
+	var fresh []*Host
+	for _, h := range s.Hosts {
+		hp := join(path, h.Name)
+		desc := fmt.Sprintf("host %q", hp)
+		switch h.Scheme {
+		case SchemeDynamic:
+			continue
+		case SchemeSequential:
+			e, ok := r.old.Get(KindHost, hp)
+			if !ok || !p.Contains(e.Prefix.Addr()) {
+				fresh = append(fresh, h)
+				continue
+			}
+			if claim(IIDOf(e.Prefix.Addr()), desc, h.Pos) {
+				r.putHost(h, hp, e.Prefix.Addr())
+			}
+			continue
+		}
+		iid, err := r.iid(h, p)
+		if err != nil {
+			r.fail(h.Pos, "%s: %v", desc, err)
+			continue
+		}
+		if claim(iid, desc, h.Pos) {
+			a, _ := AddrWithIID(p, iid)
+			r.putHost(h, hp, a)
+		}
+	}
+	next := uint64(1)
+	for _, h := range fresh {
+		for used[next] != "" {
+			next++
+		}
+		hp := join(path, h.Name)
+		used[next] = fmt.Sprintf("host %q", hp)
+		a, _ := AddrWithIID(p, next)
+		r.putHost(h, hp, a)
+	}
+}
+
+func (r *run) putHost(h *Host, path string, a netip.Addr) {
+	if r.hosts == nil {
+		r.hosts = map[*Host]netip.Addr{}
+	}
+	r.hosts[h] = a
+	r.lock.Put(Entry{KindHost, path, netip.PrefixFrom(a, 128)})
+}
+
+// iid computes the interface ID of a host whose scheme derives it.
+func (r *run) iid(h *Host, p netip.Prefix) (uint64, error) {
+	switch h.Scheme {
+	case SchemeExplicit:
+		a, err := ParseAddr(h.Address)
+		if err != nil {
+			return 0, err
+		}
+		iid, err := r.inSubnet(a, p)
+		if err == nil && ReservedIID(iid) {
+			err = fmt.Errorf("address %s uses a reserved interface ID (RFC 5453)", h.Address)
+		}
+		return iid, err
+	case SchemeIPv4:
+		return IPv4Hex(h.IPv4)
+	case SchemeIPv4Decimal:
+		return IPv4Decimal(h.IPv4)
+	case SchemeEUI64:
+		return EUI64(h.MAC), nil
+	case SchemeService:
+		return Service(h.Port)
+	case SchemeStable:
+		if r.plan.Secret == "" {
+			return 0, fmt.Errorf("scheme stable needs the plan's secret (secret: at the top of the plan)")
+		}
+		return StableIID(p, h.FQDN(r.plan.Domain), []byte(r.plan.Secret), 0), nil
+	}
+	return 0, fmt.Errorf("scheme %s does not derive an address", h.Scheme)
+}
+
+// inSubnet returns the interface ID of a, given either as an ID ("::25",
+// all of its upper 64 bits zero) or as a full address inside p.
+func (r *run) inSubnet(a netip.Addr, p netip.Prefix) (uint64, error) {
+	if u128From(a).hi != 0 && !p.Contains(a) {
+		return 0, fmt.Errorf("%s is not inside the subnet %s", a, p)
+	}
+	return IIDOf(a), nil
+}
+
+// linksIn numbers the links of a p2p /64 with /127s (RFC 6164). The first
+// /127 holds the Subnet-Router anycast address and the last /121 the
+// reserved subnet anycast addresses (RFC 2526), so neither is used.
+func (r *run) linksIn(s *Subnet, path string, p netip.Prefix) {
+	if len(s.Links) == 0 {
+		return
+	}
+	a, err := NewAllocator(p, 127, Dense)
+	if err != nil {
+		r.fail(s.Pos, "%v", err)
+		return
+	}
+	o := &owners{a: a}
+	first, _ := Child(p, 127, 0)
+	last, _ := Child(p, 121, 1<<57-1)
+	o.take(first, "the Subnet-Router anycast address (RFC 6164 §5.1)")
+	o.take(last, "the reserved subnet anycast addresses (RFC 2526)")
+	for _, e := range r.heldUnder(KindLink, path) {
+		if err := o.take(e.Prefix, fmt.Sprintf("removed link %q (held by the lock until released)", e.Path)); err != nil {
+			r.fail(s.Pos, "%v", err)
+		}
+	}
+	var fresh []*Link
+	for _, l := range s.Links {
+		lp := join(path, l.Name)
+		if e, ok := r.old.Get(KindLink, lp); ok && p.Contains(e.Prefix.Addr()) {
+			if err := o.take(e.Prefix, fmt.Sprintf("link %q", lp)); err != nil {
+				r.fail(l.Pos, "%v", err)
+				continue
+			}
+			r.putLink(l, lp, e.Prefix)
+			continue
+		}
+		fresh = append(fresh, l)
+	}
+	for _, l := range fresh {
+		lp := join(path, l.Name)
+		q, err := a.Next(127)
+		if err != nil {
+			r.fail(l.Pos, "no room for link %q in %s", lp, p)
+			continue
+		}
+		r.putLink(l, lp, q)
+	}
+}
+
+func (r *run) putLink(l *Link, path string, p netip.Prefix) {
+	if r.links == nil {
+		r.links = map[*Link]netip.Prefix{}
+	}
+	r.links[l] = p
+	r.lock.Put(Entry{KindLink, path, p})
+}

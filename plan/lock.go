@@ -1,0 +1,284 @@
+package plan
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// Kind is what a lock entry records.
+type Kind uint8
+
+const (
+	KindSubnet Kind = iota // a subnet prefix
+	KindHost               // a host address, as a /128
+	KindLink               // a point-to-point /127
+)
+
+var kindNames = [...]string{KindSubnet: "subnet", KindHost: "host", KindLink: "link"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// An Entry is one allocation in a lock: what it is, the path of names
+// that identifies it in the plan ("site-a/servers/www"), and where it is.
+type Entry struct {
+	Kind   Kind
+	Path   string
+	Prefix netip.Prefix
+}
+
+// String returns the entry as a lock file line.
+func (e Entry) String() string {
+	where := e.Prefix.String()
+	if e.Kind == KindHost {
+		where = e.Prefix.Addr().String()
+	}
+	return e.Kind.String() + " " + where + " " + e.Path
+}
+
+type lockKey struct {
+	kind Kind
+	path string
+}
+
+// A Lock records every allocation made for a plan, so that later runs put
+// each subnet, host and link exactly where it was (RFC 3531's promise of
+// no renumbering, kept by bookkeeping). The zero Lock is empty and has no
+// prefix. A Lock is kept next to the plan file as PLAN.lock.
+type Lock struct {
+	Prefix  netip.Prefix
+	entries map[lockKey]Entry
+}
+
+// NewLock returns an empty lock for a plan with the given prefix.
+func NewLock(prefix netip.Prefix) *Lock {
+	return &Lock{Prefix: prefix, entries: map[lockKey]Entry{}}
+}
+
+// Get returns the entry of the given kind at path.
+func (l *Lock) Get(kind Kind, path string) (Entry, bool) {
+	if l == nil {
+		return Entry{}, false
+	}
+	e, ok := l.entries[lockKey{kind, path}]
+	return e, ok
+}
+
+// Put records an entry, replacing any of the same kind and path.
+func (l *Lock) Put(e Entry) {
+	if l.entries == nil {
+		l.entries = map[lockKey]Entry{}
+	}
+	l.entries[lockKey{e.Kind, e.Path}] = e
+}
+
+// Len returns the number of entries.
+func (l *Lock) Len() int {
+	if l == nil {
+		return 0
+	}
+	return len(l.entries)
+}
+
+// Entries returns the entries in lock file order: by address, shorter
+// prefixes before the longer ones inside them, then by kind and path.
+func (l *Lock) Entries() []Entry {
+	if l == nil {
+		return nil
+	}
+	out := make([]Entry, 0, len(l.entries))
+	for _, e := range l.entries {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, compareEntries)
+	return out
+}
+
+func compareEntries(a, b Entry) int {
+	return cmp.Or(a.Prefix.Addr().Compare(b.Prefix.Addr()), cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()),
+		cmp.Compare(a.Kind, b.Kind), strings.Compare(a.Path, b.Path))
+}
+
+// Release removes the entry at path and every entry below it, so their
+// space can go to new entries, and returns what it removed. It is the
+// only way an allocation leaves the lock: removing an entry from the plan
+// only holds its space.
+func (l *Lock) Release(path string) ([]Entry, error) {
+	var gone []Entry
+	for k, e := range l.entries {
+		if e.Path == path || strings.HasPrefix(e.Path, path+"/") {
+			gone = append(gone, e)
+			delete(l.entries, k)
+		}
+	}
+	if len(gone) == 0 {
+		return nil, fmt.Errorf("the lock has no entry %q", path)
+	}
+	slices.SortFunc(gone, compareEntries)
+	return gone, nil
+}
+
+const lockMagic = "ip6plan-lock v1"
+
+// WriteTo writes the lock in its text form: a header, then one sorted
+// line per entry, so that diffs of the file read as changes to the plan.
+func (l *Lock) WriteTo(w io.Writer) (int64, error) {
+	var b bytes.Buffer
+	b.WriteString("# ip6plan lock file: where each subnet, host and link of the plan was placed.\n")
+	b.WriteString("# ip6plan keeps every entry where it is; entries gone from the plan stay\n")
+	b.WriteString("# reserved until released with `ip6plan release`. Keep this file with the plan.\n")
+	b.WriteString(lockMagic + "\n")
+	fmt.Fprintf(&b, "prefix %s\n", l.Prefix)
+	for _, e := range l.Entries() {
+		b.WriteString(e.String())
+		b.WriteByte('\n')
+	}
+	n, err := w.Write(b.Bytes())
+	return int64(n), err
+}
+
+// Bytes returns the lock in its text form.
+func (l *Lock) Bytes() []byte {
+	var b bytes.Buffer
+	l.WriteTo(&b)
+	return b.Bytes()
+}
+
+// ParseLock reads a lock in the form WriteTo writes. name is the file
+// name that error positions carry.
+func ParseLock(name string, data []byte) (*Lock, error) {
+	l := NewLock(netip.Prefix{})
+	var errs []error
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 1<<20)
+	line, sawMagic := 0, false
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if text == "" || text[0] == '#' {
+			continue
+		}
+		at := Pos{File: name, Line: line, Col: 1}
+		if !sawMagic {
+			if text != lockMagic {
+				return nil, errorAt(at, "not an ip6plan lock file: want %q, found %q", lockMagic, text)
+			}
+			sawMagic = true
+			continue
+		}
+		f := strings.Fields(text)
+		if len(f) == 2 && f[0] == "prefix" && !l.Prefix.IsValid() {
+			p, err := ParsePrefix(f[1])
+			if err != nil {
+				errs = append(errs, errorAt(at, "%v", err))
+			}
+			l.Prefix = p
+			continue
+		}
+		e, err := parseEntry(f)
+		if err != nil {
+			errs = append(errs, errorAt(at, "%v", err))
+			continue
+		}
+		if prev, dup := l.Get(e.Kind, e.Path); dup {
+			errs = append(errs, errorAt(at, "%s %s appears twice (also at %s)", e.Kind, e.Path, prev.Prefix))
+		}
+		l.Put(e)
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, errorAt(Pos{File: name, Line: line + 1}, "%v", err))
+	}
+	if !sawMagic {
+		errs = append(errs, errorAt(Pos{File: name, Line: 1, Col: 1}, "not an ip6plan lock file: no %q line", lockMagic))
+	} else if !l.Prefix.IsValid() {
+		errs = append(errs, errorAt(Pos{File: name, Line: 1, Col: 1}, "the lock names no prefix"))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return l, nil
+}
+
+func parseEntry(f []string) (Entry, error) {
+	if len(f) != 3 {
+		return Entry{}, fmt.Errorf("want KIND ADDRESS PATH, found %d fields", len(f))
+	}
+	e := Entry{Path: f[2]}
+	var err error
+	switch f[0] {
+	case "subnet", "link":
+		e.Kind = KindSubnet
+		if f[0] == "link" {
+			e.Kind = KindLink
+		}
+		e.Prefix, err = ParsePrefix(f[1])
+	case "host":
+		var a netip.Addr
+		a, err = ParseAddr(f[1])
+		e.Kind, e.Prefix = KindHost, netip.PrefixFrom(a, 128)
+	default:
+		return Entry{}, fmt.Errorf("unknown entry kind %q; want subnet, host or link", f[0])
+	}
+	if err == nil {
+		for _, name := range strings.Split(e.Path, "/") {
+			if err = checkName(name); err != nil && CheckHostname(name) == nil {
+				err = nil // a host written as an FQDN
+			}
+			if err != nil {
+				break
+			}
+		}
+	}
+	return e, err
+}
+
+// A Change is one difference between two locks.
+type Change struct {
+	Op    byte         // '+' added, '-' removed, '~' moved
+	Entry Entry        // the entry as it is now; as it was, for a removal
+	Was   netip.Prefix // where a moved entry was
+}
+
+// String returns the change as a line of a diff.
+func (c Change) String() string {
+	if c.Op == '~' {
+		was := c.Was.String()
+		if c.Entry.Kind == KindHost {
+			was = c.Was.Addr().String()
+		}
+		return fmt.Sprintf("~ %s (was %s)", c.Entry, was)
+	}
+	return string(c.Op) + " " + c.Entry.String()
+}
+
+// Diff lists what turns old into new: entries added, removed (released)
+// and moved, in lock file order. A nil old lock is empty.
+func Diff(old, new *Lock) []Change {
+	var out []Change
+	for _, e := range new.Entries() {
+		switch was, ok := old.Get(e.Kind, e.Path); {
+		case !ok:
+			out = append(out, Change{Op: '+', Entry: e})
+		case was.Prefix != e.Prefix:
+			out = append(out, Change{Op: '~', Entry: e, Was: was.Prefix})
+		}
+	}
+	for _, e := range old.Entries() {
+		if _, ok := new.Get(e.Kind, e.Path); !ok {
+			out = append(out, Change{Op: '-', Entry: e})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Change) int { return compareEntries(a.Entry, b.Entry) })
+	return out
+}

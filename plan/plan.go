@@ -1,0 +1,102 @@
+package plan
+
+import (
+	"net/netip"
+	"slices"
+)
+
+// A Plan is what a sender asks for: a prefix, the subnets to carve out of
+// it, and the hosts inside them. It is read from a plan file (ParseFile)
+// or built in code; Allocate turns it into prefixes and addresses.
+type Plan struct {
+	Prefix      netip.Prefix
+	Domain      string   // DNS domain the host names live under, without the trailing dot
+	TTL         uint32   // default TTL for records, seconds
+	Nameservers []string // NS for reverse zones, fully qualified
+	Contact     string   // SOA RNAME, as a domain name
+	Allocation  Mode     // how top-level subnets are placed
+	Secret      string   // key for stable (RFC 7217) interface IDs
+	Reserved    []Reserved
+	Subnets     []*Subnet
+	Pos         Pos // where the plan starts; Pos.File names the plan file
+}
+
+// A Subnet is a block of the plan: a /64 that holds hosts or links, or a
+// shorter prefix (a /56 site) that holds more subnets.
+type Subnet struct {
+	Name       string
+	Size       int    // prefix length
+	Purpose    string // what the block is for: mail, servers, p2p, ...
+	ID         string // pin: the child index in hex within the parent block, e.g. "d6"
+	Pin        netip.Prefix
+	Allocation Mode // how this block's subnets are placed
+	Gateway    netip.Addr
+	Reserved   []Reserved
+	Subnets    []*Subnet
+	Hosts      []*Host
+	Links      []*Link
+	Pos        Pos
+}
+
+// Purposes a subnet may name. Mail marks a sending stream: each stream
+// needs a /64 of its own, because blocklists list IPv6 by /64.
+const (
+	PurposeMail     = "mail"
+	PurposeP2P      = "p2p"
+	PurposeReserved = "reserved"
+)
+
+// purposes lists the accepted Purpose words; the empty purpose is allowed.
+var purposes = []string{"mail", "servers", "lan", "dmz", "infrastructure", "management", "p2p", "site", "reserved", "other"}
+
+// Reserved is a range the allocator must leave alone.
+type Reserved struct {
+	Prefix netip.Prefix
+	Note   string
+	Pos    Pos
+}
+
+// A Host is one static address inside a /64 subnet.
+type Host struct {
+	Name    string // a label under the plan's domain, or an FQDN ending in "."
+	Scheme  Scheme
+	Address string     // explicit interface ID ("::25") or full address
+	IPv4    netip.Addr // for the IPv4-embedding schemes; also the host's A record
+	MAC     MAC        // for EUI-64
+	Port    uint16     // for the service scheme
+	Roles   []string
+	Stream  string // mail stream this host sends for; defaults to its subnet's name
+	Pos     Pos
+}
+
+// Roles a host may have. Outbound hosts send mail and are held to the
+// receivers' rules: static address, PTR, FCrDNS, a /64 per stream.
+const (
+	RoleOutbound = "outbound"
+	RoleMX       = "mx"
+)
+
+var roles = []string{"outbound", "mx", "submission", "relay", "ns", "web", "other"}
+
+// A Link is a point-to-point link numbered with a /127 from a p2p /64
+// (RFC 6164).
+type Link struct {
+	Name string
+	Pos  Pos
+}
+
+// IsSender reports whether h sends mail.
+func (h *Host) IsSender() bool {
+	return slices.Contains(h.Roles, RoleOutbound) || slices.Contains(h.Roles, "relay")
+}
+
+// FQDN returns the host's fully qualified name with its trailing dot.
+func (h *Host) FQDN(domain string) string {
+	if len(h.Name) > 0 && h.Name[len(h.Name)-1] == '.' {
+		return h.Name
+	}
+	if domain == "" {
+		return h.Name + "."
+	}
+	return h.Name + "." + domain + "."
+}
