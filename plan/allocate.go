@@ -136,6 +136,11 @@ func (r *run) heldUnder(kind Kind, parent string) []Entry {
 	return out
 }
 
+// inside reports whether p is a proper part of block.
+func inside(p, block netip.Prefix) bool {
+	return p.Bits() > block.Bits() && block.Contains(p.Addr())
+}
+
 func splitPath(path string) (dir, name string) {
 	if i := strings.LastIndexByte(path, '/'); i >= 0 {
 		return path[:i], path[i+1:]
@@ -186,6 +191,9 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 		}
 	}
 	for _, e := range r.heldUnder(KindSubnet, path) {
+		if !inside(e.Prefix, prefix) {
+			continue // its parent moved when it was resized: its space went with it
+		}
 		if err := o.take(e.Prefix, fmt.Sprintf("removed subnet %q (held by the lock until released)", e.Path)); err != nil {
 			r.fail(pos, "%v", err)
 		}
@@ -195,7 +203,7 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 		e, locked := r.old.Get(KindSubnet, join(path, s.Name))
 		pin, hasPin := r.pin(prefix, s)
 		switch {
-		case locked && e.Prefix.Bits() == s.Size && prefix.Contains(e.Prefix.Addr()) && (!hasPin || pin == e.Prefix):
+		case locked && e.Prefix.Bits() == s.Size && inside(e.Prefix, prefix) && (!hasPin || pin == e.Prefix):
 			r.place(o, s, path, e.Prefix)
 		case hasPin:
 			pinned = append(pinned, s)
@@ -232,7 +240,7 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 			continue
 		}
 		sp := join(path, s.Name)
-		if len(s.Subnets) > 0 || len(s.Reserved) > 0 {
+		if p.Bits() < 64 { // even with no subnets left, held ones keep their space
 			r.block(p, s.Allocation, sp, s.Reserved, s.Subnets, s.Pos)
 		}
 		if p.Bits() == 64 {

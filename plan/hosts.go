@@ -30,6 +30,9 @@ func (r *run) hostsIn(s *Subnet, path string, p netip.Prefix) {
 		}
 	}
 	for _, e := range r.heldUnder(KindHost, path) {
+		if !p.Contains(e.Prefix.Addr()) {
+			continue
+		}
 		claim(IIDOf(e.Prefix.Addr()), fmt.Sprintf("removed host %q (held by the lock until released)", e.Path), s.Pos)
 	}
 	var fresh []*Host
@@ -123,7 +126,8 @@ func (r *run) inSubnet(a netip.Addr, p netip.Prefix) (uint64, error) {
 // /127 holds the Subnet-Router anycast address and the last /121 the
 // reserved subnet anycast addresses (RFC 2526), so neither is used.
 func (r *run) linksIn(s *Subnet, path string, p netip.Prefix) {
-	if len(s.Links) == 0 {
+	held := r.heldUnder(KindLink, path)
+	if len(s.Links) == 0 && len(held) == 0 {
 		return
 	}
 	a, err := NewAllocator(p, 127, Dense)
@@ -136,7 +140,7 @@ func (r *run) linksIn(s *Subnet, path string, p netip.Prefix) {
 	last, _ := Child(p, 121, 1<<57-1)
 	o.take(first, "the Subnet-Router anycast address (RFC 6164 §5.1)")
 	o.take(last, "the reserved subnet anycast addresses (RFC 2526)")
-	for _, e := range r.heldUnder(KindLink, path) {
+	for _, e := range held {
 		if err := o.take(e.Prefix, fmt.Sprintf("removed link %q (held by the lock until released)", e.Path)); err != nil {
 			r.fail(s.Pos, "%v", err)
 		}

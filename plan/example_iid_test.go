@@ -1,0 +1,101 @@
+package plan_test
+
+import (
+	"fmt"
+	"log"
+	"net/netip"
+
+	"github.com/ip6plan/ip6plan/plan"
+)
+
+var subnet = netip.MustParsePrefix("2001:db8:1::/64")
+
+func ExampleEUI64() {
+	m, err := plan.ParseMAC("10:13:72:5b:60:c3")
+	if err != nil {
+		log.Fatal(err)
+	}
+	a, err := plan.AddrWithIID(subnet, plan.EUI64(m))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(a)
+	// Output: 2001:db8:1:0:1213:72ff:fe5b:60c3
+}
+
+func ExampleIPv4Hex() {
+	id, err := plan.IPv4Hex(netip.MustParseAddr("128.223.214.23"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	a, err := plan.AddrWithIID(netip.MustParsePrefix("2001:468:d01:d6::/64"), id)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(plan.FormatIID(id), a)
+	// Output: ::80df:d617 2001:468:d01:d6::80df:d617
+}
+
+func ExampleIPv4Decimal() {
+	id, err := plan.IPv4Decimal(netip.MustParseAddr("128.223.214.23"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	a, err := plan.AddrWithIID(netip.MustParsePrefix("2001:468:d01:d6::/64"), id)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(plan.FormatIID(id), a)
+	// Output: ::128:223:214:23 2001:468:d01:d6:128:223:214:23
+}
+
+func ExampleService() {
+	for _, port := range []uint16{25, 587, 10025} {
+		id, err := plan.Service(port)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(port, plan.FormatIID(id))
+	}
+	_, err := plan.Service(0)
+	fmt.Println(err)
+	// Output:
+	// 25 ::25
+	// 587 ::587
+	// 10025 ::1:25
+	// the all-zero interface ID is the Subnet-Router anycast address (RFC 4291 §2.6.1)
+}
+
+func ExampleStableIID() {
+	id := plan.StableIID(subnet, "mx1", []byte("s3cret"), 0)
+	a, err := plan.AddrWithIID(subnet, id)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(plan.FormatIID(id), a)
+	// Output: ::3e3e:a9e7:1915:a2e6 2001:db8:1:0:3e3e:a9e7:1915:a2e6
+}
+
+func ExampleParseIID() {
+	id, err := plan.ParseIID("::25")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%#x\n", id)
+	_, err = plan.ParseIID("2001:db8::25")
+	fmt.Println(err)
+	// Output:
+	// 0x25
+	// interface ID "2001:db8::25" sets bits above the low 64: write a full address instead, or keep the ID within the last four groups
+}
+
+func ExampleParseMAC() {
+	for _, s := range []string{"10-13-72-5B-60-C3", "1013.725b.60c3", "10:13:72:5g:60:c3"} {
+		m, err := plan.ParseMAC(s)
+		fmt.Println(m, err)
+	}
+	// Output:
+	// 10:13:72:5b:60:c3 <nil>
+	// 10:13:72:5b:60:c3 <nil>
+	// 00:00:00:00:00:00 "10:13:72:5g:60:c3": invalid hex digit 'g' at offset 10
+}
