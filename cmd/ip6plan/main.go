@@ -1,0 +1,94 @@
+// Command ip6plan turns an IPv6 prefix into a stable address plan and the
+// DNS and mail settings that go with it. See the README for a tour.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+// Exit statuses, as ipcalc and named-checkzone users expect them.
+const (
+	exitOK       = 0
+	exitFindings = 1 // a check or lint found problems
+	exitInput    = 2 // bad usage or input, or the job could not be done
+)
+
+// exitError carries the status a failure should end the process with.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// run is the whole command, with its environment passed in so tests can
+// drive it without a process.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	code := exitInput
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if ee == nil || ee.err != nil {
+		for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+			fmt.Fprintf(stderr, "ip6plan: %s\n", line)
+		}
+	}
+	return code
+}
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ip6plan",
+		Short: "IPv6 address plans, DNS records and mail settings for senders",
+		Long: `ip6plan turns an IPv6 prefix into a complete, stable address plan: subnets
+and static host addresses on nibble boundaries that never move once made,
+with the DNS and mail settings that go with them.`,
+		Example:       "  ip6plan plan -f testdata/example.yaml",
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{exitInput, fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+	})
+	root.AddCommand(newPlanCmd(), newReleaseCmd())
+	return root
+}
+
+// version is the module version when built from a tagged module, else
+// the VCS revision, else "devel".
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			return "devel-" + s.Value[:12]
+		}
+	}
+	return "devel"
+}
