@@ -188,3 +188,24 @@ func BenchmarkAllocate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAllocateScale allocates the same 4,096 /64s out of blocks of
+// growing size: the cost must not grow with the address space.
+func BenchmarkAllocateScale(b *testing.B) {
+	for _, block := range []string{"2001:db8:d6::/48", "2001:db8::/32", "2000::/16", "::/0"} {
+		p := MustParsePrefix(block)
+		for _, mode := range []Mode{Dense, Sparse} {
+			b.Run(fmt.Sprintf("%s/%s", mode, block), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					a, _ := NewAllocator(p, 64, mode)
+					for range 4096 {
+						if _, err := a.Next(64); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+		}
+	}
+}

@@ -1,5 +1,10 @@
 package plan
 
+import (
+	"math/bits"
+	"slices"
+)
+
 // occupancy records which parts of a block's index space are taken. The
 // space holds 2^width slots of the block's finest child size (a /64 in a
 // subnet block); a region is an aligned run of slots, named by its depth d
@@ -14,13 +19,21 @@ type occupancy struct {
 	width int // index bits, 0..64
 	top   int // index bits consumed by the root node, 0..6
 	root  node
+	spare []*node // full nodes folded into their parents, for reuse
 }
 
 // node covers 2^w slots: w is 6 below the root, occupancy.top at the root.
 type node struct {
-	full uint64     // slot i is entirely taken
-	used uint64     // slot i holds something; used&^full slots have a kid
-	kids *[64]*node // partly used slots; nil at the deepest level
+	full uint64  // slot i is entirely taken
+	used uint64  // slot i holds something; used&^full slots have a kid
+	kids []*node // the kids of the partly used slots, in slot order
+}
+
+// kid returns the index in n.kids of the kid of the partly used slot digit,
+// or of where it goes: the kids are packed, so a node spread thin by
+// sparse allocation costs a pointer per kid, not 64.
+func (n *node) kid(digit uint64) int {
+	return bits.OnesCount64(n.used &^ n.full & (uint64(1)<<digit - 1))
 }
 
 const levelBits = 6
@@ -81,40 +94,50 @@ func (o *occupancy) isFree(start uint64, d int) bool {
 		if n.used&run == 0 {
 			return true
 		}
-		n, k = n.kids[start>>k.shift&(uint64(1)<<k.w-1)], k.down()
+		n, k = n.kids[n.kid(start>>k.shift&(uint64(1)<<k.w-1))], k.down()
 	}
 }
 
 // mark takes the region at depth d starting at slot start, which must be free.
 func (o *occupancy) mark(start uint64, d int) {
-	o.root.mark(o.rootWalk(), start, d)
+	o.markIn(&o.root, o.rootWalk(), start, d)
 }
 
-// mark reports whether n became entirely full.
-func (n *node) mark(k walk, start uint64, d int) bool {
+// markIn marks the region in the subtree n and reports whether n became
+// entirely full. A kid that fills up is folded into its parent's full
+// bit and kept for reuse, so dense allocation stops allocating once the
+// frontier is built.
+func (o *occupancy) markIn(n *node, k walk, start uint64, d int) bool {
 	run, here := k.slots(start, d)
 	if !here {
 		digit := start >> k.shift & (uint64(1)<<k.w - 1)
-		if n.kids == nil {
-			n.kids = new([64]*node)
-		}
-		kid := n.kids[digit]
-		if kid == nil {
-			kid = new(node)
-			n.kids[digit] = kid
+		i := n.kid(digit)
+		if n.used&run == 0 {
+			n.kids = slices.Insert(n.kids, i, o.newNode())
 			n.used |= run
 		}
-		if !kid.mark(k.down(), start, d) {
+		kid := n.kids[i]
+		if !o.markIn(kid, k.down(), start, d) {
 			return false
 		}
-		n.kids[digit] = nil
-		if n.used&^n.full&^run == 0 {
-			n.kids = nil // no partly used slot is left
-		}
+		n.kids = slices.Delete(n.kids, i, i+1)
+		o.spare = append(o.spare, kid)
 	}
 	n.full |= run
 	n.used |= run
 	return n.full == runMask(0, uint64(1)<<k.w)
+}
+
+// newNode returns an empty node, reusing one that filled up if it can. A
+// full node's kids are all folded away, so its kids slice is empty.
+func (o *occupancy) newNode() *node {
+	if i := len(o.spare) - 1; i >= 0 {
+		n := o.spare[i]
+		o.spare = o.spare[:i]
+		n.full, n.used = 0, 0
+		return n
+	}
+	return new(node)
 }
 
 // first returns the first free region at depth d whose start slot is at
@@ -155,7 +178,7 @@ func (n *node) first(k walk, base, from uint64, d int) (uint64, bool) {
 			}
 			continue
 		}
-		if start, ok := n.kids[digit].first(k.down(), slot, lo, d); ok {
+		if start, ok := n.kids[n.kid(digit)].first(k.down(), slot, lo, d); ok {
 			return start, true
 		}
 	}
