@@ -63,6 +63,7 @@ func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 	}
 	r := &run{plan: p, old: lock, lock: NewLock(p.Prefix), placed: map[*Subnet]netip.Prefix{}, inPlan: map[lockKey]bool{}}
 	r.markPlanned("", p.Subnets)
+	r.indexGone()
 	r.block(p.Prefix, p.Allocation, "", p.Reserved, p.Subnets, p.Pos)
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
@@ -82,6 +83,7 @@ type run struct {
 	hosts  map[*Host]netip.Addr
 	links  map[*Link]netip.Prefix
 	inPlan map[lockKey]bool
+	gone   map[string][]Entry // old entries the plan no longer has, by parent path
 	held   []Entry
 	errs   []error
 }
@@ -112,28 +114,39 @@ func (r *run) markPlanned(parent string, subnets []*Subnet) {
 	}
 }
 
-// heldUnder returns the old lock's entries of kind directly under parent
-// that the plan no longer has, and records them as held.
+// indexGone files the old lock's entries that the plan no longer has
+// under the path of their parent, in lock order.
+func (r *run) indexGone() {
+	r.gone = map[string][]Entry{}
+	for _, e := range r.old.Entries() {
+		if !r.inPlan[lockKey{e.Kind, e.Path}] {
+			dir, _ := splitPath(e.Path)
+			r.gone[dir] = append(r.gone[dir], e)
+		}
+	}
+}
+
+// heldUnder returns the entries of kind directly under parent that the
+// plan no longer has, and keeps them, with all they held, in the new lock.
 func (r *run) heldUnder(kind Kind, parent string) []Entry {
 	var out []Entry
-	for _, e := range r.old.Entries() {
-		dir, _ := splitPath(e.Path)
-		if e.Kind != kind || dir != parent || r.inPlan[lockKey{e.Kind, e.Path}] {
-			continue
-		}
-		out = append(out, e)
-		r.held = append(r.held, e)
-		r.lock.Put(e)
-		if kind == KindSubnet { // what was inside it stays with it
-			for _, in := range r.old.Entries() {
-				if strings.HasPrefix(in.Path, e.Path+"/") {
-					r.held = append(r.held, in)
-					r.lock.Put(in)
-				}
-			}
+	for _, e := range r.gone[parent] {
+		if e.Kind == kind {
+			out = append(out, e)
+			r.hold(e)
 		}
 	}
 	return out
+}
+
+func (r *run) hold(e Entry) {
+	r.held = append(r.held, e)
+	r.lock.Put(e)
+	if e.Kind == KindSubnet { // what was inside it stays with it
+		for _, in := range r.gone[e.Path] {
+			r.hold(in)
+		}
+	}
 }
 
 // inside reports whether p is a proper part of block.

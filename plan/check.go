@@ -34,6 +34,10 @@ func Check(a *Allocation) []Finding {
 		}
 	}
 	for _, s := range a.Subnets {
+		if bits := s.Prefix.Bits(); !IsNibbleAligned(bits) {
+			out = append(out, Finding{s.Subnet.Pos, fmt.Sprintf("subnet %q is a /%d, off the nibble boundaries: its reverse DNS needs %d zones of /%d and its prefix reads poorly in hex; plan /%d or /%d instead (RIPE-690)",
+				s.Path, bits, 1<<(4-bits%4), bits+4-bits%4, bits-bits%4, bits+4-bits%4)})
+		}
 		if list := streams[s.Path]; len(list) > 1 {
 			out = append(out, Finding{s.Subnet.Pos, fmt.Sprintf("mail streams %s share the /64 %s: blocklists list IPv6 by /64, so one stream's reputation becomes the others'; give each stream a /64 of its own", strings.Join(list, " and "), s.Prefix)})
 		}
