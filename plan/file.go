@@ -1,13 +1,16 @@
 package plan
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -17,12 +20,12 @@ import (
 // *Error with file:line:col, joined with errors.Join: unknown keys, wrong
 // types, impossible values, duplicate names.
 func ParseFile(name string, data []byte) (*Plan, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(name, err)
+	doc, err := parseYAML(name, data)
+	if err != nil {
+		return nil, err
 	}
-	d := &decoder{file: name}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+	d := &decoder{file: name, nodes: map[any]map[string]*yaml.Node{}}
+	if doc == nil || doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
 		return nil, errorAt(Pos{File: name, Line: 1, Col: 1}, "the plan is empty; it needs at least a prefix")
 	}
 	p := d.plan(doc.Content[0])
@@ -32,27 +35,145 @@ func ParseFile(name string, data []byte) (*Plan, error) {
 	return p, nil
 }
 
-// yamlError gives a YAML syntax error the file name; yaml.v3 reports
-// "yaml: line N: msg".
-func yamlError(name string, err error) error {
+// parseYAML returns the one YAML (or JSON) document in data, or nil if
+// there is none. A second document is an error: a plan is one document,
+// and whatever follows a stray "---" would otherwise be dropped unseen.
+func parseYAML(name string, data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	switch err := dec.Decode(&doc); {
+	case err == io.EOF:
+		return nil, nil
+	case err != nil:
+		return nil, yamlError(name, data, err)
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case err == io.EOF:
+		return &doc, nil
+	case err != nil:
+		return nil, yamlError(name, data, err)
+	}
+	return nil, errorAt(Pos{File: name, Line: next.Line, Col: next.Column},
+		"a second YAML document starts here; a plan file holds one plan")
+}
+
+// yamlError gives a YAML syntax error the file name and the line at
+// fault. yaml.v3 reports "yaml: line N: msg" with N the line on which the
+// enclosing construct starts (the list whose item is badly indented), not
+// the line of the mistake, and counts it from 0 for some errors, from 1
+// for others. Instead, the line at fault is found as the first line L such
+// that the first L lines alone fail with the same message: adding line L
+// is what breaks the file.
+func yamlError(name string, data []byte, err error) error {
+	msg := yamlMessage(err)
+	var ends []int // ends[i] is the length of the first i+1 lines
+	for i, c := range data {
+		if c == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	if len(ends) == 0 || ends[len(ends)-1] != len(data) {
+		ends = append(ends, len(data))
+	}
+	// The first 0 lines parse; all of them fail with msg.
+	lo, hi := 0, len(ends)
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if yamlMessage(decodeAll(data[:ends[mid-1]])) == msg {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	pos := Pos{File: name, Line: hi, Col: 1}
+	if l, c, ok := badRune(data); ok && l == pos.Line {
+		pos.Col = c
+	}
+	start := 0
+	if hi > 1 {
+		start = ends[hi-2]
+	}
+	if text := strings.TrimRight(string(data[start:ends[hi-1]]), " \r\n"); msg == "mapping values are not allowed in this context" && strings.Contains(text+" ", ":: ") {
+		// An address that ends in "::", unquoted, reads as a key.
+		return errorAt(pos, "%s; put an address that ends in \"::\" in quotes, e.g. \"2001:db8::\"", msg)
+	}
+	return errorAt(pos, "%s", msg)
+}
+
+// decodeAll parses every document in data and returns the first error.
+func decodeAll(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// yamlMessage returns the message of a yaml.v3 error without its "yaml: "
+// and "line N: " prefixes, or "" for nil.
+func yamlMessage(err error) string {
+	if err == nil {
+		return ""
+	}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if n, after, ok := strings.Cut(rest, ": "); ok {
-			if line, err := strconv.Atoi(n); err == nil {
-				return errorAt(Pos{File: name, Line: line, Col: 1}, "%s", after)
+			if _, err := strconv.Atoi(n); err == nil {
+				return after
 			}
 		}
 	}
-	return errorAt(Pos{File: name}, "%s", msg)
+	return msg
+}
+
+// badRune returns the position of the first character YAML does not allow
+// in a stream (YAML 1.2 §5.1) or of the first byte that is not UTF-8, to
+// give the reader errors of yaml.v3, which carry no position, a column.
+func badRune(data []byte) (line, col int, ok bool) {
+	line, col = 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1,
+			r < 0x20 && r != '\t' && r != '\n' && r != '\r',
+			r >= 0x7f && r < 0xa0 && r != 0x85,
+			r >= 0xd800 && r < 0xe000, r == 0xfffe, r == 0xffff,
+			r == 0xfeff && i > 0:
+			return line, col, true
+		case r == '\n':
+			line, col = line+1, 1
+		default:
+			col++
+		}
+		i += size
+	}
+	return 0, 0, false
 }
 
 // decoder walks the YAML node tree, collecting every error with its place.
 type decoder struct {
-	file string
-	errs []error
+	file  string
+	errs  []error
+	nodes map[any]map[string]*yaml.Node // per *Subnet and *Host: the value node of each key given
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
+
+// at returns the position of the value of key in the mapping that x (a
+// *Subnet or *Host) was read from, or x's own position if key was not
+// given: errors point at the value that is wrong.
+func (d *decoder) at(x any, key string, pos Pos) Pos {
+	if n := d.nodes[x][key]; n != nil {
+		return d.pos(n)
+	}
+	return pos
+}
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 	d.errs = append(d.errs, errorAt(d.pos(n), format, args...))
@@ -137,16 +258,6 @@ func (d *decoder) list(n *yaml.Node, key string) []*yaml.Node {
 	return n.Content
 }
 
-func (d *decoder) strs(n *yaml.Node, key string) []string {
-	var out []string
-	for _, v := range d.list(n, key) {
-		if s, ok := d.str(v, key); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func (d *decoder) prefix(n *yaml.Node, key string) netip.Prefix {
 	s, ok := d.str(n, key)
 	if !ok {
@@ -187,8 +298,14 @@ func (d *decoder) plan(n *yaml.Node) *Plan {
 			p.TTL = uint32(ttl)
 		case "nameservers":
 			for _, ns := range d.list(v, key) {
-				if s := d.hostname(ns, "nameserver"); s != "" {
-					p.Nameservers = append(p.Nameservers, strings.TrimSuffix(s, ".")+".")
+				s := strings.TrimSuffix(d.hostname(ns, "nameserver"), ".")
+				switch {
+				case s == "":
+				case !strings.Contains(s, "."):
+					// "ns1" would be the name ns1. at the root, not ns1 in the domain.
+					d.errorf(ns, "nameserver %q is a single label; write it in full, e.g. %s.example.com.", s, s)
+				default:
+					p.Nameservers = append(p.Nameservers, s+".")
 				}
 			}
 		case "contact":
@@ -227,16 +344,38 @@ func (d *decoder) contact(n *yaml.Node) string {
 	}
 	name := s
 	if local, domain, ok := strings.Cut(s, "@"); ok {
+		// The local part becomes the first label of the SOA RNAME, its
+		// dots escaped (RFC 1035 §8): keep it to characters that need no
+		// other escape in a zone file.
 		name = strings.ReplaceAll(local, ".", `\.`) + "." + domain
-		if err := CheckHostname(domain); err != nil || local == "" {
-			d.errorf(n, "contact %q is not a mail address or domain name", s)
+		if err := CheckHostname(domain); err != nil || !mailLocal(local) {
+			d.errorf(n, "contact %q is not a mail address or domain name; write hostmaster@example.com or hostmaster.example.com.", s)
 			return ""
 		}
 	} else if err := CheckHostname(s); err != nil {
 		d.errorf(n, "contact: %v", err)
 		return ""
 	}
+	if !strings.Contains(strings.TrimSuffix(name, "."), ".") {
+		d.errorf(n, "contact %q is a single label; write hostmaster@example.com or hostmaster.example.com.", s)
+		return ""
+	}
 	return strings.TrimSuffix(name, ".") + "."
+}
+
+// mailLocal reports whether s is a mail local part that can be the first
+// label of an SOA RNAME as written: 1 to 63 octets of letters, digits and
+// . - _ + (RFC 5322 atext less the characters zone files treat specially).
+func mailLocal(s string) bool {
+	if s == "" || len(s) > 63 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(".-_+", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *decoder) mode(n *yaml.Node) Mode {
@@ -258,13 +397,20 @@ func (d *decoder) reserved(n *yaml.Node) []Reserved {
 		if v.Kind == yaml.ScalarNode {
 			r.Prefix = d.prefix(v, "reserved")
 		} else {
-			d.fields(v, "a reserved range", []string{"prefix", "note"}, func(key string, v *yaml.Node) {
+			hasPrefix := false
+			ok := d.fields(v, "a reserved range", []string{"prefix", "note"}, func(key string, v *yaml.Node) {
 				if key == "prefix" {
-					r.Prefix = d.prefix(v, key)
+					r.Prefix, hasPrefix = d.prefix(v, key), true
 				} else {
 					r.Note, _ = d.str(v, key)
 				}
 			})
+			if ok && !hasPrefix {
+				d.errorf(v, "a reserved range has no prefix; add one, e.g. prefix: 2001:db8:d6:ff00::/56")
+			}
+		}
+		if r.Prefix.IsValid() && r.Prefix.Bits() > 64 {
+			d.errorf(v, "reserved range %s is longer than /64; ranges are kept free of subnets, which are /64 or shorter", r.Prefix)
 		}
 		out = append(out, r)
 	}

@@ -20,14 +20,15 @@ var hostNeeds = map[Scheme]string{
 func (d *decoder) host(n *yaml.Node) *Host {
 	h := &Host{Pos: d.pos(n)}
 	given := map[string]*yaml.Node{}
-	scheme := ""
+	d.nodes[h] = given
+	scheme, schemeOK := "", false
 	ok := d.fields(n, "a host", hostKeys, func(key string, v *yaml.Node) {
 		given[key] = v
 		switch key {
 		case "name":
 			h.Name = d.hostname(v, key)
 		case "scheme":
-			scheme, _ = d.str(v, key)
+			scheme, schemeOK = d.str(v, key)
 		case "address":
 			h.Address, _ = d.str(v, key)
 		case "ipv4":
@@ -42,7 +43,7 @@ func (d *decoder) host(n *yaml.Node) *Host {
 			if s, ok := d.str(v, key); ok {
 				m, err := ParseMAC(s)
 				if err != nil {
-					d.errorf(v, "%v", err)
+					d.errorf(v, "mac %v", err)
 				}
 				h.MAC = m
 			}
@@ -50,10 +51,14 @@ func (d *decoder) host(n *yaml.Node) *Host {
 			port, _ := d.int(v, key, 1, 65535)
 			h.Port = uint16(port)
 		case "roles":
-			h.Roles = d.strs(v, key)
-			for _, r := range h.Roles {
-				if !slices.Contains(roles, r) {
-					d.errorf(v, "unknown role %q; want one of %s", r, strings.Join(roles, ", "))
+			for _, rn := range d.list(v, key) {
+				r, ok := d.str(rn, "role")
+				switch {
+				case !ok:
+				case !slices.Contains(roles, r):
+					d.errorf(rn, "unknown role %q; want one of %s", r, strings.Join(roles, ", "))
+				default:
+					h.Roles = append(h.Roles, r)
 				}
 			}
 		case "stream":
@@ -67,13 +72,17 @@ func (d *decoder) host(n *yaml.Node) *Host {
 		d.errorf(n, "a host has no name; every host needs one")
 	}
 	switch {
-	case scheme != "":
+	case given["scheme"] != nil:
+		if !schemeOK {
+			return h // reported; what the scheme needs cannot be checked
+		}
 		s, err := ParseScheme(scheme)
 		if err != nil {
 			d.errorf(given["scheme"], "%v", err)
+			return h
 		}
 		h.Scheme = s
-	case h.Address != "":
+	case given["address"] != nil:
 		h.Scheme = SchemeExplicit
 	default:
 		h.Scheme = SchemeSequential
@@ -89,7 +98,7 @@ func (d *decoder) host(n *yaml.Node) *Host {
 		}
 	}
 	if h.Scheme == SchemeDynamic && h.IsSender() {
-		d.errorf(n, "%s sends mail but has scheme dynamic; receivers require a static address with a PTR for every sending host, so give it one", what)
+		d.errorf(given["scheme"], "%s sends mail but has scheme dynamic; receivers require a static address with a PTR for every sending host, so give it one", what)
 	}
 	if h.Scheme == SchemeExplicit && h.Address != "" {
 		if _, err := ParseAddr(h.Address); err != nil {
@@ -118,11 +127,14 @@ func (d *decoder) checkHostNames(p *Plan) {
 				continue
 			}
 			if p.Domain == "" && !strings.HasSuffix(h.Name, ".") {
-				d.errs = append(d.errs, errorAt(h.Pos, "host %q has no domain to live under: set domain: at the top of the plan, or write the name as an FQDN ending in '.'", h.Name))
+				d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "host %q has no domain to live under: set domain: at the top of the plan, or write the name as an FQDN ending in '.'", h.Name))
 			}
 			fqdn := strings.ToLower(h.FQDN(p.Domain))
+			if n := len(fqdn) - 1; n > 253 { // RFC 1035 §2.3.4: 255 octets in wire form
+				d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "host %q: its name %s is %d octets long; the limit is 253", h.Name, fqdn, n))
+			}
 			if prev := seen[fqdn]; prev != nil {
-				d.errs = append(d.errs, errorAt(h.Pos, "host %q is defined twice (%s); the other is at %s", h.Name, fqdn, prev.Pos))
+				d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "host %q is defined twice (%s); the other is at %s", h.Name, fqdn, d.at(prev, "name", prev.Pos)))
 			}
 			seen[fqdn] = h
 		}

@@ -24,8 +24,10 @@ func (d *decoder) subnets(n *yaml.Node) []*Subnet {
 
 func (d *decoder) subnet(n *yaml.Node) *Subnet {
 	s := &Subnet{Pos: d.pos(n)}
-	var gateway *yaml.Node
+	given := map[string]*yaml.Node{}
+	d.nodes[s] = given
 	ok := d.fields(n, "a subnet", subnetKeys, func(key string, v *yaml.Node) {
+		given[key] = v
 		switch key {
 		case "name":
 			s.Name = d.name(v)
@@ -38,17 +40,20 @@ func (d *decoder) subnet(n *yaml.Node) *Subnet {
 				d.errorf(v, "unknown purpose %q; want one of %s", s.Purpose, strings.Join(purposes, ", "))
 			}
 		case "id":
-			s.ID, _ = d.str(v, key)
-			s.ID = strings.ToLower(s.ID)
-			if _, err := strconv.ParseUint(s.ID, 16, 64); err != nil || strings.HasPrefix(s.ID, "+") {
-				d.errorf(v, "id %q is not a hex subnet ID like d6 or 25", s.ID)
+			if id, ok := d.str(v, key); ok {
+				s.ID = strings.ToLower(id)
+				if _, err := strconv.ParseUint(s.ID, 16, 64); err != nil {
+					d.errorf(v, "id %q is not a hex subnet ID like d6 or 25", id)
+				}
 			}
 		case "prefix":
 			s.Pin = d.prefix(v, key)
 		case "allocation":
 			s.Allocation = d.mode(v)
 		case "gateway":
-			gateway = v
+			if g, ok := d.str(v, key); ok {
+				s.Gateway = d.addrIn(v, key, g)
+			}
 		case "reserved":
 			s.Reserved = d.reserved(v)
 		case "subnets":
@@ -60,44 +65,53 @@ func (d *decoder) subnet(n *yaml.Node) *Subnet {
 				}
 			}
 		case "links":
-			for _, l := range d.list(v, key) {
-				link := &Link{Pos: d.pos(l)}
-				if l.Kind == yaml.ScalarNode {
-					link.Name = d.name(l)
-				} else {
-					d.fields(l, "a link", []string{"name"}, func(_ string, v *yaml.Node) { link.Name = d.name(v) })
-				}
-				s.Links = append(s.Links, link)
-			}
+			s.Links = d.links(v)
 		}
 	})
 	if !ok {
 		return nil
 	}
 	what := fmt.Sprintf("subnet %q", s.Name)
-	if s.Name == "" {
+	if given["name"] == nil {
 		d.errorf(n, "a subnet has no name; every subnet needs one, and the lock file knows it by it")
 	}
-	if s.Size == 0 {
+	if given["size"] == nil {
 		d.errorf(n, "%s has no size; add one, e.g. size: 64", what)
 	}
-	if s.ID != "" && s.Pin.IsValid() {
-		d.errorf(n, "%s has both an id and a prefix; pin it with one of them", what)
-	}
-	if gateway != nil {
-		if g, ok := d.str(gateway, "gateway"); ok {
-			s.Gateway = d.addrIn(gateway, g)
-		}
+	if given["id"] != nil && given["prefix"] != nil {
+		d.errorf(given["prefix"], "%s has both an id and a prefix; pin it with one of them", what)
 	}
 	return s
 }
 
+// links reads the links of a p2p subnet, each a name or a mapping with a
+// name; names are unique in the subnet, as the lock knows a link by it.
+func (d *decoder) links(n *yaml.Node) []*Link {
+	var out []*Link
+	seen := map[string]*Link{}
+	for _, l := range d.list(n, "links") {
+		link := &Link{Pos: d.pos(l)}
+		named := false
+		if l.Kind == yaml.ScalarNode {
+			link.Name, named = d.name(l), true
+		} else if d.fields(l, "a link", []string{"name"}, func(_ string, v *yaml.Node) { link.Name, named = d.name(v), true }) && !named {
+			d.errorf(l, "a link has no name; every link needs one, and the lock file knows it by it")
+		}
+		if prev := seen[link.Name]; prev != nil && link.Name != "" {
+			d.errorf(l, "link %q is defined twice; the other is at %s", link.Name, prev.Pos)
+		}
+		seen[link.Name] = link
+		out = append(out, link)
+	}
+	return out
+}
+
 // addrIn parses an address that is either full or an interface ID written
 // as "::1"; an ID is returned as an address in ::/64 for Allocate to place.
-func (d *decoder) addrIn(n *yaml.Node, s string) netip.Addr {
+func (d *decoder) addrIn(n *yaml.Node, key, s string) netip.Addr {
 	a, err := ParseAddr(s)
 	if err != nil {
-		d.errorf(n, "%v", err)
+		d.errorf(n, "%s: %v", key, err)
 	}
 	return a
 }
@@ -136,24 +150,27 @@ func (d *decoder) checkChildren(parentBits int, subnets []*Subnet) {
 	for _, s := range subnets {
 		what := fmt.Sprintf("subnet %q", s.Name)
 		if prev := seen[s.Name]; prev != nil && s.Name != "" {
-			d.errs = append(d.errs, errorAt(s.Pos, "%s is defined twice; the other is at %s", what, prev.Pos))
+			d.errs = append(d.errs, errorAt(d.at(s, "name", s.Pos), "%s is defined twice; the other is at %s", what, d.at(prev, "name", prev.Pos)))
 		}
 		seen[s.Name] = s
-		switch {
+		switch size := d.at(s, "size", s.Pos); {
 		case s.Size == 0:
 		case s.Size > 64:
-			d.errs = append(d.errs, errorAt(s.Pos, "%s: size /%d is longer than /64; every LAN is a /64 (RFC 7421), and point-to-point /127s go in links of a p2p /64", what, s.Size))
+			d.errs = append(d.errs, errorAt(size, "%s: size /%d is longer than /64; every LAN is a /64 (RFC 7421), and point-to-point /127s go in links of a p2p /64", what, s.Size))
 		case s.Size <= parentBits:
-			d.errs = append(d.errs, errorAt(s.Pos, "%s: size /%d does not fit in its /%d parent", what, s.Size, parentBits))
+			d.errs = append(d.errs, errorAt(size, "%s: size /%d does not fit in its /%d parent", what, s.Size, parentBits))
 		case s.ID != "":
 			id, _ := strconv.ParseUint(s.ID, 16, 64)
 			if bits := s.Size - parentBits; bits < 64 && id>>bits != 0 {
-				d.errs = append(d.errs, errorAt(s.Pos, "%s: id %s does not fit in the %d bits between /%d and /%d (highest is %x)", what, s.ID, bits, parentBits, s.Size, uint64(1)<<bits-1))
+				d.errs = append(d.errs, errorAt(d.at(s, "id", s.Pos), "%s: id %s does not fit in the %d bits between /%d and /%d (highest is %x)", what, s.ID, bits, parentBits, s.Size, uint64(1)<<bits-1))
 			}
 		case s.Pin.IsValid() && s.Pin.Bits() != s.Size:
-			d.errs = append(d.errs, errorAt(s.Pos, "%s: prefix %s is a /%d but size is /%d", what, s.Pin, s.Pin.Bits(), s.Size))
+			d.errs = append(d.errs, errorAt(d.at(s, "prefix", s.Pos), "%s: prefix %s is a /%d but size is /%d", what, s.Pin, s.Pin.Bits(), s.Size))
 		}
-		if (len(s.Hosts) > 0 || len(s.Links) > 0) && s.Size != 64 {
+		if len(s.Reserved) > 0 && s.Size == 64 {
+			d.errs = append(d.errs, errorAt(d.at(s, "reserved", s.Pos), "%s: reserved ranges keep subnets out of a block, and a /64 has no subnets; reserve the range in a shorter block", what))
+		}
+		if (len(s.Hosts) > 0 || len(s.Links) > 0) && s.Size != 64 && s.Size != 0 {
 			d.errs = append(d.errs, errorAt(s.Pos, "%s: hosts and links need a /64 subnet (RFC 7421), not a /%d; put them in a /64 subnet inside it", what, s.Size))
 		}
 		if len(s.Subnets) > 0 && (len(s.Hosts) > 0 || len(s.Links) > 0) {

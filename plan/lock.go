@@ -115,6 +115,9 @@ func compareEntries(a, b Entry) int {
 // only way an allocation leaves the lock: removing an entry from the plan
 // only holds its space.
 func (l *Lock) Release(path string) ([]Entry, error) {
+	if l == nil {
+		return nil, fmt.Errorf("the lock has no entry %q", path)
+	}
 	var gone []Entry
 	for k, e := range l.entries {
 		if e.Path == path || strings.HasPrefix(e.Path, path+"/") {
@@ -156,16 +159,22 @@ func (l *Lock) Bytes() []byte {
 }
 
 // ParseLock reads a lock in the form WriteTo writes. name is the file
-// name that error positions carry.
+// name that error positions carry. Lines may end in CRLF (a lock checked
+// out with Git's autocrlf). Every entry must lie inside the lock's prefix
+// and have the length its kind has: a subnet /64 or shorter, a host /128,
+// a link /127; an entry that did not would be dropped by Allocate and its
+// space handed out again, moving an address that was published.
 func ParseLock(name string, data []byte) (*Lock, error) {
 	l := NewLock(netip.Prefix{})
 	var errs []error
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)
-	line, sawMagic := 0, false
+	line, sawMagic, prefixLine := 0, false, 0
+	lines := map[lockKey]int{} // where each entry was read
+	var entries []Entry
 	for sc.Scan() {
 		line++
-		text := sc.Text()
+		text := strings.TrimSuffix(sc.Text(), "\r")
 		if text == "" || text[0] == '#' {
 			continue
 		}
@@ -178,12 +187,22 @@ func ParseLock(name string, data []byte) (*Lock, error) {
 			continue
 		}
 		f := strings.Fields(text)
-		if len(f) == 2 && f[0] == "prefix" && !l.Prefix.IsValid() {
-			p, err := ParsePrefix(f[1])
-			if err != nil {
-				errs = append(errs, errorAt(at, "%v", err))
+		if len(f) > 0 && f[0] == "prefix" {
+			switch {
+			case len(f) != 2:
+				errs = append(errs, errorAt(at, "want prefix PREFIX, found %d fields", len(f)))
+			case prefixLine != 0:
+				errs = append(errs, errorAt(at, "a second prefix line; the first is at line %d", prefixLine))
+			default:
+				p, err := ParsePrefix(f[1])
+				if err != nil {
+					errs = append(errs, errorAt(at, "%v", err))
+				}
+				l.Prefix = p
 			}
-			l.Prefix = p
+			if prefixLine == 0 {
+				prefixLine = line
+			}
 			continue
 		}
 		e, err := parseEntry(f)
@@ -191,18 +210,30 @@ func ParseLock(name string, data []byte) (*Lock, error) {
 			errs = append(errs, errorAt(at, "%v", err))
 			continue
 		}
-		if prev, dup := l.Get(e.Kind, e.Path); dup {
-			errs = append(errs, errorAt(at, "%s %s appears twice (also at %s)", e.Kind, e.Path, prev.Prefix))
+		k := lockKey{e.Kind, e.Path}
+		if prev, dup := lines[k]; dup {
+			errs = append(errs, errorAt(at, "%s %s appears twice; the first is at line %d", e.Kind, e.Path, prev))
+			continue
 		}
+		lines[k] = line
+		entries = append(entries, e)
 		l.Put(e)
 	}
 	if err := sc.Err(); err != nil {
-		errs = append(errs, errorAt(Pos{File: name, Line: line + 1}, "%v", err))
+		errs = append(errs, errorAt(Pos{File: name, Line: line + 1, Col: 1}, "%v", err))
 	}
-	if !sawMagic {
+	switch {
+	case !sawMagic:
 		errs = append(errs, errorAt(Pos{File: name, Line: 1, Col: 1}, "not an ip6plan lock file: no %q line", lockMagic))
-	} else if !l.Prefix.IsValid() {
-		errs = append(errs, errorAt(Pos{File: name, Line: 1, Col: 1}, "the lock names no prefix"))
+	case prefixLine == 0:
+		errs = append(errs, errorAt(Pos{File: name, Line: 1, Col: 1}, "the lock names no prefix; a lock starts with a line such as: prefix 2001:db8:d6::/48"))
+	case l.Prefix.IsValid():
+		for _, e := range entries {
+			if !inside(e.Prefix, l.Prefix) {
+				errs = append(errs, errorAt(Pos{File: name, Line: lines[lockKey{e.Kind, e.Path}], Col: 1},
+					"%s %s at %s is not inside the lock's prefix %s", e.Kind, e.Path, e.Prefix, l.Prefix))
+			}
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -217,12 +248,16 @@ func parseEntry(f []string) (Entry, error) {
 	e := Entry{Path: f[2]}
 	var err error
 	switch f[0] {
-	case "subnet", "link":
+	case "subnet":
 		e.Kind = KindSubnet
-		if f[0] == "link" {
-			e.Kind = KindLink
+		if e.Prefix, err = ParsePrefix(f[1]); err == nil && e.Prefix.Bits() > 64 {
+			err = fmt.Errorf("subnet %s is longer than /64", e.Prefix)
 		}
-		e.Prefix, err = ParsePrefix(f[1])
+	case "link":
+		e.Kind = KindLink
+		if e.Prefix, err = ParsePrefix(f[1]); err == nil && e.Prefix.Bits() != 127 {
+			err = fmt.Errorf("link %s is not a /127 (RFC 6164)", e.Prefix)
+		}
 	case "host":
 		var a netip.Addr
 		a, err = ParseAddr(f[1])
