@@ -185,24 +185,47 @@ func (a *Allocator) Next(bits int) (netip.Prefix, error) {
 }
 
 // scan walks the Sparse or Centermost candidate order from the cursor and
-// returns the first free region.
+// returns the first free region. Most of the time the next candidate or
+// one soon after it is free; when pins or reserved ranges block a long run
+// of candidates, minFree finds the first free one directly.
 func (a *Allocator) scan(c *cursor, d int) (uint64, bool) {
 	shift := a.occ.width - d
-	for {
-		idx := permute(a.mode, c.next, d)
-		if start := idx << shift; a.occ.isFree(start, d) {
+	for tries := 0; tries < 64; tries++ {
+		if start := permute(a.mode, c.next, d) << shift; a.occ.isFree(start, d) {
 			return start, true
 		}
-		if d == 64 && c.next == ^uint64(0) || d < 64 && c.next == uint64(1)<<d-1 {
+		if d < 64 && c.next == uint64(1)<<d-1 || c.next == ^uint64(0) {
 			return 0, false
 		}
 		c.next++
-		if c.next&0xffff == 0 { // long runs of taken candidates: is anything left?
-			if _, ok := a.occ.first(d, 0); !ok {
-				return 0, false
-			}
+	}
+	k, ok := a.minFree(d)
+	if !ok {
+		return 0, false
+	}
+	c.next = k
+	return permute(a.mode, k, d) << shift, true
+}
+
+// minFree returns the first candidate in the mode's order whose region at
+// depth d is free. It settles the candidate counter's bits from the most
+// significant down, keeping each bit 0 when some free region still agrees
+// with the bits settled so far: d questions to the occupancy tree instead
+// of up to 2^d candidates.
+func (a *Allocator) minFree(d int) (uint64, bool) {
+	if !a.occ.exists(d, 0, 0) {
+		return 0, false
+	}
+	var k, mask, val uint64
+	for i := d - 1; i >= 0; i-- {
+		bit := permute(a.mode, uint64(1)<<i, d) // where counter bit i lands
+		mask |= bit
+		if !a.occ.exists(d, mask, val) {
+			val |= bit
+			k |= uint64(1) << i
 		}
 	}
+	return k, true
 }
 
 func (a *Allocator) cursorFor(bits int) *cursor {

@@ -209,3 +209,81 @@ func BenchmarkAllocateScale(b *testing.B) {
 		}
 	}
 }
+
+// TestOccupancyExistsMatchesBruteForce checks the constrained search that
+// minFree relies on against trying every region.
+func TestOccupancyExistsMatchesBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for round := 0; round < 2000; round++ {
+		width := 1 + r.IntN(12)
+		o := newOccupancy(width)
+		for range r.IntN(20) {
+			d := r.IntN(width + 1)
+			idx := r.Uint64N(uint64(1) << d)
+			start := idx << (width - d)
+			if o.isFree(start, d) {
+				o.mark(start, d)
+			}
+		}
+		d := r.IntN(width + 1)
+		mask := r.Uint64N(uint64(1) << d)
+		val := r.Uint64N(uint64(1)<<d) & mask
+		want := false
+		for idx := uint64(0); idx < uint64(1)<<d; idx++ {
+			if idx&mask == val && o.isFree(idx<<(width-d), d) {
+				want = true
+				break
+			}
+		}
+		if got := o.exists(d, mask, val); got != want {
+			t.Fatalf("round %d width %d d %d mask %b val %b: got %v want %v", round, width, d, mask, val, got, want)
+		}
+	}
+}
+
+// TestMinFreeMatchesBruteForce checks that minFree finds the first free
+// candidate in Sparse and Centermost order, as walking them one by one does.
+func TestMinFreeMatchesBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for round := 0; round < 3000; round++ {
+		width := 1 + r.IntN(10)
+		mode := Mode(1 + r.IntN(2))
+		a, _ := NewAllocator(MustParsePrefix("2001:db8::/48"), 48+width, mode)
+		for range r.IntN(30) {
+			d := r.IntN(width + 1)
+			idx := r.Uint64N(uint64(1) << d)
+			p, _ := Child(a.block, 48+d, idx)
+			a.Take(p)
+		}
+		d := r.IntN(width + 1)
+		var want uint64
+		found := false
+		for k := uint64(0); k < uint64(1)<<d; k++ {
+			if a.occ.isFree(permute(mode, k, d)<<(width-d), d) {
+				want, found = k, true
+				break
+			}
+		}
+		got, ok := a.minFree(d)
+		if ok != found || got != want {
+			t.Fatalf("round %d mode %s width %d d %d: got %d,%v want %d,%v", round, mode, width, d, got, ok, want, found)
+		}
+	}
+}
+
+// TestSpreadPastLongBlockedRuns is the case a one-by-one candidate walk
+// never finishes: centermost assigns the top bit last, so a reserved left
+// half blocks the first 2^31 candidates for a /64 in a /32.
+func TestSpreadPastLongBlockedRuns(t *testing.T) {
+	for _, mode := range []Mode{Sparse, Centermost} {
+		a, err := NewAllocator(MustParsePrefix("2001:db8::/32"), 64, mode)
+		require.NoError(t, err)
+		require.NoError(t, a.Take(MustParsePrefix("2001:db8::/33")))
+		p, err := a.Next(64)
+		require.NoError(t, err)
+		assert.Equal(t, "2001:db8:8000::/64", p.String(), "%s", mode)
+		p, err = a.Next(64)
+		require.NoError(t, err)
+		assert.True(t, MustParsePrefix("2001:db8:8000::/33").Contains(p.Addr()), "%s: %s", mode, p)
+	}
+}

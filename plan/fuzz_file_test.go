@@ -33,9 +33,6 @@ func FuzzParseFile(f *testing.F) {
 			}
 			return
 		}
-		if deepSpread(p.Allocation, p.Prefix.Bits(), p.Subnets) {
-			return
-		}
 		a, err := Allocate(p, nil)
 		if err != nil {
 			return
@@ -57,25 +54,6 @@ func FuzzParseFile(f *testing.F) {
 			t.Fatalf("Allocate with its own lock moved entries:\n%s\nwant\n%s", got, want)
 		}
 	})
-}
-
-// deepSpread reports whether a sparse or centermost block in the plan has
-// children more than 16 bits longer than itself. Allocator.Next walks the
-// candidates of those modes one by one, so when a pin or reserved range
-// takes the space the first candidates point to, it may try up to 2^d of
-// them: "prefix: 2001:db8::/32, allocation: centermost, reserved:
-// [2001:db8::/33]" and one /64 subnet does not finish. The fuzzer leaves
-// such plans to Allocate's own tests until the search is bounded.
-func deepSpread(mode Mode, bits int, subnets []*Subnet) bool {
-	for _, s := range subnets {
-		if mode != Dense && s.Size-bits > 16 {
-			return true
-		}
-		if deepSpread(s.Allocation, s.Size, s.Subnets) {
-			return true
-		}
-	}
-	return false
 }
 
 // checkAllocation fails t unless every subnet lies inside its parent,

@@ -189,3 +189,37 @@ func (n *node) first(k walk, base, from uint64, d int) (uint64, bool) {
 func (o *occupancy) first(d int, from uint64) (uint64, bool) {
 	return o.root.first(o.rootWalk(), 0, from, d)
 }
+
+// exists reports whether some free region at depth d has the index bits
+// selected by mask equal to those of val (index bit d-1 is the first one
+// below the block). It prunes full subtrees and visits each partly used
+// node at most once, so its cost grows with the allocations, not the space.
+func (o *occupancy) exists(d int, mask, val uint64) bool {
+	sh := o.width - d
+	return o.root.exists(o.rootWalk(), d, mask<<sh, val<<sh)
+}
+
+func (n *node) exists(k walk, d int, mask, val uint64) bool {
+	wmask := uint64(1)<<k.w - 1
+	dm, dv := mask>>k.shift&wmask, val>>k.shift&wmask
+	if d <= k.consumed+k.w { // regions are runs of count slots
+		count := uint64(1) << (k.consumed + k.w - d)
+		for first := uint64(0); first <= wmask; first += count {
+			if first&dm == dv && n.used&runMask(first, count) == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for digit := uint64(0); digit <= wmask; digit++ {
+		bit := uint64(1) << digit
+		switch {
+		case digit&dm != dv || n.full&bit != 0:
+		case n.used&bit == 0:
+			return true
+		case n.kids[n.kid(digit)].exists(k.down(), d, mask, val):
+			return true
+		}
+	}
+	return false
+}
