@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -60,6 +61,9 @@ func (f Finding) String() string { return (&Error{Pos: f.Pos, Msg: f.Msg}).Error
 func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 	if lock != nil && lock.Prefix.IsValid() && lock.Prefix != p.Prefix {
 		return nil, errorAt(p.Pos, "the lock was made for %s but the plan's prefix is %s; renumbering moves every allocation, so delete the lock file to start over", lock.Prefix, p.Prefix)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
 	r := &run{plan: p, old: lock, lock: NewLock(p.Prefix), placed: map[*Subnet]netip.Prefix{}, inPlan: map[lockKey]bool{}}
 	r.markPlanned("", p.Subnets)
@@ -211,11 +215,19 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 			r.fail(pos, "%v", err)
 		}
 	}
+	// Hosts and links of a /64 that has become a larger block keep their /64.
+	for _, e := range append(r.heldUnder(KindHost, path), r.heldUnder(KindLink, path)...) {
+		if p64 := netip.PrefixFrom(e.Prefix.Addr(), 64).Masked(); inside(p64, prefix) && a.IsFree(p64) {
+			o.take(p64, fmt.Sprintf("the /64 of removed %s %q (held by the lock until released)", e.Kind, e.Path))
+		}
+	}
 	var pinned, rest []*Subnet
 	for _, s := range subnets {
 		e, locked := r.old.Get(KindSubnet, join(path, s.Name))
-		pin, hasPin := r.pin(prefix, s)
+		pin, hasPin, err := r.pin(prefix, s)
 		switch {
+		case err != nil:
+			r.fail(s.Pos, "subnet %q: %v", join(path, s.Name), err)
 		case locked && e.Prefix.Bits() == s.Size && inside(e.Prefix, prefix) && (!hasPin || pin == e.Prefix):
 			r.place(o, s, path, e.Prefix)
 		case hasPin:
@@ -225,13 +237,10 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 		}
 	}
 	for _, s := range pinned {
-		pin, _ := r.pin(prefix, s)
+		pin, _, _ := r.pin(prefix, s)
 		r.place(o, s, path, pin)
 	}
 	for _, s := range rest {
-		if s.Size <= prefix.Bits() || s.Size > 64 {
-			continue // reported by ParseFile; a plan built in code gets it from Next
-		}
 		if e, ok := r.old.Get(KindSubnet, join(path, s.Name)); ok { // resized: keep the start if it fits
 			if p := netip.PrefixFrom(e.Prefix.Addr(), s.Size); p.Masked() == p && a.IsFree(p) {
 				r.place(o, s, path, p)
@@ -239,6 +248,10 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 			}
 		}
 		p, err := a.Next(s.Size)
+		if err != nil && !errors.Is(err, ErrExhausted) {
+			r.fail(s.Pos, "subnet %q: %v", join(path, s.Name), err)
+			continue
+		}
 		if err != nil {
 			r.fail(s.Pos, "no room for subnet %q (/%d) in %s: %d subnets and ranges already take its space; use a larger block or release held entries",
 				join(path, s.Name), s.Size, prefix, len(o.list))
@@ -263,18 +276,27 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 	}
 }
 
-// pin returns the prefix s is pinned to, if it is.
-func (r *run) pin(block netip.Prefix, s *Subnet) (netip.Prefix, bool) {
+// pin returns the prefix s is pinned to, if it is, or why its pin does
+// not fit the block.
+func (r *run) pin(block netip.Prefix, s *Subnet) (netip.Prefix, bool, error) {
 	switch {
 	case s.Pin.IsValid():
-		return s.Pin, true
+		if !inside(s.Pin, block) || s.Pin.Bits() != s.Size {
+			return netip.Prefix{}, false, fmt.Errorf("prefix %s is not a /%d inside its parent %s", s.Pin, s.Size, block)
+		}
+		return s.Pin, true, nil
 	case s.ID != "":
-		var id uint64
-		fmt.Sscanf(s.ID, "%x", &id)
+		id, err := strconv.ParseUint(s.ID, 16, 64)
+		if err != nil {
+			return netip.Prefix{}, false, fmt.Errorf("id %q is not a hex subnet ID", s.ID)
+		}
 		p, err := Child(block, s.Size, id)
-		return p, err == nil
+		if err != nil {
+			return netip.Prefix{}, false, fmt.Errorf("id %s: %v", s.ID, err)
+		}
+		return p, true, nil
 	}
-	return netip.Prefix{}, false
+	return netip.Prefix{}, false, nil
 }
 
 func (r *run) place(o *owners, s *Subnet, parent string, p netip.Prefix) {

@@ -183,7 +183,7 @@ subnets:
 subnets:
   - {name: lan, size: 64, prefix: "2001:db8:d7::/64"}
 `,
-		want: `plan.yaml:3:5: subnet "lan": 2001:db8:d7::/64 is not inside the block 2001:db8:d6::/48`,
+		want: `plan.yaml:3:5: subnet "lan": prefix 2001:db8:d7::/64 is not a /64 inside its parent 2001:db8:d6::/48`,
 	},
 	{
 		name: "two hosts with the same explicit address",
@@ -234,7 +234,7 @@ subnets:
     hosts:
       - {name: mta1, address: "::0"}
 `,
-		want: `plan.yaml:7:9: host "mail/mta1": address ::0 uses a reserved interface ID (RFC 5453)`,
+		want: `plan.yaml:7:9: host "mail/mta1": address ::0 is the Subnet-Router anycast address of its subnet (RFC 4291 §2.6.1); hosts need a nonzero interface ID`,
 	},
 	{
 		name: "gateway outside its subnet",

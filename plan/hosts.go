@@ -92,7 +92,9 @@ func (r *run) iid(h *Host, p netip.Prefix) (uint64, error) {
 			return 0, err
 		}
 		iid, err := r.inSubnet(a, p)
-		if err == nil && ReservedIID(iid) {
+		if err == nil && iid == 0 {
+			err = fmt.Errorf("address %s is the Subnet-Router anycast address of its subnet (RFC 4291 §2.6.1); hosts need a nonzero interface ID", h.Address)
+		} else if err == nil && ReservedIID(iid) {
 			err = fmt.Errorf("address %s uses a reserved interface ID (RFC 5453)", h.Address)
 		}
 		return iid, err
