@@ -8,7 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var hostKeys = []string{"name", "scheme", "address", "ipv4", "mac", "port", "roles", "stream"}
+var hostKeys = []string{"name", "aliases", "scheme", "address", "ipv4", "mac", "port", "roles", "stream"}
 
 // hostNeeds maps each scheme to the key it reads; other scheme-specific
 // keys given with it are errors, so a typo never goes unnoticed.
@@ -59,6 +59,12 @@ func (d *decoder) host(n *yaml.Node) *Host {
 					d.errorf(rn, "unknown role %q; want one of %s", r, strings.Join(roles, ", "))
 				default:
 					h.Roles = append(h.Roles, r)
+				}
+			}
+		case "aliases":
+			for _, a := range d.list(v, key) {
+				if name := d.hostname(a, "alias"); name != "" {
+					h.Aliases = append(h.Aliases, name)
 				}
 			}
 		case "stream":
@@ -126,17 +132,23 @@ func (d *decoder) checkHostNames(p *Plan) {
 			if h.Name == "" {
 				continue
 			}
-			if p.Domain == "" && !strings.HasSuffix(h.Name, ".") {
-				d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "host %q has no domain to live under: set domain: at the top of the plan, or write the name as an FQDN ending in '.'", h.Name))
+			for i, name := range append([]string{h.Name}, h.Aliases...) {
+				what := fmt.Sprintf("host %q", h.Name)
+				if i > 0 {
+					what = fmt.Sprintf("alias %q of host %q", name, h.Name)
+				}
+				if p.Domain == "" && !strings.HasSuffix(name, ".") {
+					d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "%s has no domain to live under: set domain: at the top of the plan, or write the name as an FQDN ending in '.'", what))
+				}
+				fqdn := strings.ToLower(fqdnOf(name, p.Domain))
+				if n := len(fqdn) - 1; n > 253 { // RFC 1035 §2.3.4: 255 octets in wire form
+					d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "%s: its name %s is %d octets long; the limit is 253", what, fqdn, n))
+				}
+				if prev := seen[fqdn]; prev != nil {
+					d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "%s: the name %s is used twice; the other use is at %s", what, fqdn, d.at(prev, "name", prev.Pos)))
+				}
+				seen[fqdn] = h
 			}
-			fqdn := strings.ToLower(h.FQDN(p.Domain))
-			if n := len(fqdn) - 1; n > 253 { // RFC 1035 §2.3.4: 255 octets in wire form
-				d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "host %q: its name %s is %d octets long; the limit is 253", h.Name, fqdn, n))
-			}
-			if prev := seen[fqdn]; prev != nil {
-				d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "host %q is defined twice (%s); the other is at %s", h.Name, fqdn, d.at(prev, "name", prev.Pos)))
-			}
-			seen[fqdn] = h
 		}
 	}
 }

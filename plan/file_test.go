@@ -47,7 +47,7 @@ subnets:
       - name: www
         adress: "::80"
 `,
-		want: `plan.yaml:8:9: unknown key "adress" in a host; known keys: name, scheme, address, ipv4, mac, port, roles, stream`,
+		want: `plan.yaml:8:9: unknown key "adress" in a host; known keys: name, aliases, scheme, address, ipv4, mac, port, roles, stream`,
 	},
 	{
 		name: "unknown key in a reserved range",
@@ -436,7 +436,7 @@ subnets:
     size: 64
     hosts: [{name: WWW}]
 `,
-		want: `plan.yaml:9:20: host "WWW" is defined twice (www.example.com.); the other is at plan.yaml:6:20`,
+		want: `plan.yaml:9:20: host "WWW": the name www.example.com. is used twice; the other use is at plan.yaml:6:20`,
 	},
 	{
 		name: "duplicate host names, one as an FQDN",
@@ -449,7 +449,7 @@ subnets:
       - name: www
       - name: www.example.com.
 `,
-		want: `plan.yaml:8:15: host "www.example.com." is defined twice (www.example.com.); the other is at plan.yaml:7:15`,
+		want: `plan.yaml:8:15: host "www.example.com.": the name www.example.com. is used twice; the other use is at plan.yaml:7:15`,
 	},
 	{
 		name: "subnet name with a newline",

@@ -3,6 +3,7 @@ package plan
 import (
 	"net/netip"
 	"slices"
+	"strings"
 )
 
 // A Plan is what a sender asks for: a prefix, the subnets to carve out of
@@ -58,7 +59,8 @@ type Reserved struct {
 
 // A Host is one static address inside a /64 subnet.
 type Host struct {
-	Name    string // a label under the plan's domain, or an FQDN ending in "."
+	Name    string   // a label under the plan's domain, or an FQDN ending in "."; its PTR points here
+	Aliases []string // more names with the same addresses (AAAA and A only, no PTR)
 	Scheme  Scheme
 	Address string     // explicit interface ID ("::25") or full address
 	IPv4    netip.Addr // for the IPv4-embedding schemes; also the host's A record
@@ -90,13 +92,26 @@ func (h *Host) IsSender() bool {
 	return slices.Contains(h.Roles, RoleOutbound) || slices.Contains(h.Roles, "relay")
 }
 
-// FQDN returns the host's fully qualified name with its trailing dot.
-func (h *Host) FQDN(domain string) string {
-	if len(h.Name) > 0 && h.Name[len(h.Name)-1] == '.' {
-		return h.Name
+// FQDN returns the host's fully qualified name with its trailing dot: the
+// name its PTR record points to and its HELO name.
+func (h *Host) FQDN(domain string) string { return fqdnOf(h.Name, domain) }
+
+// FQDNs returns the host's name and its aliases, fully qualified.
+func (h *Host) FQDNs(domain string) []string {
+	out := []string{h.FQDN(domain)}
+	for _, a := range h.Aliases {
+		out = append(out, fqdnOf(a, domain))
+	}
+	return out
+}
+
+// fqdnOf qualifies name with domain unless it already ends in a dot.
+func fqdnOf(name, domain string) string {
+	if strings.HasSuffix(name, ".") {
+		return name
 	}
 	if domain == "" {
-		return h.Name + "."
+		return name + "."
 	}
-	return h.Name + "." + domain + "."
+	return name + "." + domain + "."
 }
