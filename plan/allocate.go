@@ -153,9 +153,10 @@ func (r *run) hold(e Entry) {
 	}
 }
 
-// inside reports whether p is a proper part of block.
+// inside reports whether p lies within block (a /64 plan's single
+// subnet is the block itself).
 func inside(p, block netip.Prefix) bool {
-	return p.Bits() > block.Bits() && block.Contains(p.Addr())
+	return p.Bits() >= block.Bits() && block.Contains(p.Addr())
 }
 
 func splitPath(path string) (dir, name string) {

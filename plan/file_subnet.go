@@ -158,6 +158,8 @@ func (d *decoder) checkChildren(parentBits int, subnets []*Subnet) {
 		case s.Size == 0:
 		case s.Size > 64:
 			d.errs = append(d.errs, errorAt(size, "%s: size /%d is longer than /64; every LAN is a /64 (RFC 7421), and point-to-point /127s go in links of a p2p /64", what, s.Size))
+		case s.Size == 64 && parentBits == 64:
+			// A sender with a single /64 plans it as one subnet.
 		case s.Size <= parentBits:
 			d.errs = append(d.errs, errorAt(size, "%s: size /%d does not fit in its /%d parent", what, s.Size, parentBits))
 		case s.ID != "":

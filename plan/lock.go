@@ -229,7 +229,7 @@ func ParseLock(name string, data []byte) (*Lock, error) {
 		errs = append(errs, errorAt(Pos{File: name, Line: 1, Col: 1}, "the lock names no prefix; a lock starts with a line such as: prefix 2001:db8:d6::/48"))
 	case l.Prefix.IsValid():
 		for _, e := range entries {
-			if !inside(e.Prefix, l.Prefix) {
+			if !inside(e.Prefix, l.Prefix) || e.Prefix == l.Prefix && l.Prefix.Bits() < 64 {
 				errs = append(errs, errorAt(Pos{File: name, Line: lines[lockKey{e.Kind, e.Path}], Col: 1},
 					"%s %s at %s is not inside the lock's prefix %s", e.Kind, e.Path, e.Prefix, l.Prefix))
 			}

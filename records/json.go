@@ -1,0 +1,65 @@
+package records
+
+import (
+	"encoding/json"
+	"io"
+	"iter"
+	"slices"
+)
+
+// jsonRR is a record in the JSON output.
+type jsonRR struct {
+	Name string `json:"name"`
+	TTL  uint32 `json:"ttl"`
+	Type string `json:"type"`
+	Data string `json:"data"`
+}
+
+type jsonZone struct {
+	Zone      string   `json:"zone"`
+	Prefix    string   `json:"prefix"`
+	Delegated []string `json:"delegated"`
+	Records   []jsonRR `json:"records"`
+}
+
+type jsonDoc struct {
+	Forward []jsonRR   `json:"forward"`
+	Reverse []jsonZone `json:"reverse"`
+}
+
+// WriteJSON writes the forward records and each reverse zone's PTR records
+// as one JSON document for programs: names fully qualified, records in the
+// same order as the zone files.
+func WriteJSON(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host) error {
+	doc := jsonDoc{Forward: []jsonRR{}, Reverse: []jsonZone{}}
+	for _, rr := range ForwardRecords(hosts, cfg.TTL) {
+		doc.Forward = append(doc.Forward, jsonRR{rr.Name, rr.TTL, rr.Type, rr.Data})
+	}
+	for _, z := range zones {
+		jz := jsonZone{Zone: z.Name(), Prefix: z.Prefix.String(), Delegated: []string{}, Records: []jsonRR{}}
+		delegated := Delegated(z, zones)
+		for _, d := range delegated {
+			jz.Delegated = append(jz.Delegated, d.Name())
+		}
+		for h := range inZone(z, delegated, slices.Values(hosts)) {
+			name, _ := PTRName(h.Addr)
+			jz.Records = append(jz.Records, jsonRR{name, cfg.TTL, "PTR", h.Name})
+		}
+		doc.Reverse = append(doc.Reverse, jz)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+// inZone yields the hosts whose PTR lives in z: inside it and outside the
+// zones it delegates.
+func inZone(z ReverseZone, delegated []ReverseZone, hosts iter.Seq[Host]) iter.Seq[Host] {
+	return func(yield func(Host) bool) {
+		for h := range hosts {
+			if z.Contains(h.Addr) && !inDelegated(h.Addr, delegated) && !yield(h) {
+				return
+			}
+		}
+	}
+}

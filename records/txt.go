@@ -1,0 +1,64 @@
+package records
+
+// TXT record data. A TXT RDATA is one or more character-strings, each a
+// length octet and at most 255 octets of data (RFC 1035 §3.3.14). Longer
+// text, such as an SPF record with many ip6: terms, is published as
+// several strings that receivers join without adding anything (RFC 7208
+// §3.3). The limit counts octets on the wire, not runes and not the
+// characters of the zone file form, where one octet may take four.
+
+// MaxStringLen is the most octets a DNS character-string holds (RFC 1035
+// §3.3).
+const MaxStringLen = 255
+
+// SplitTXT splits s into the character-strings of a TXT record: pieces of
+// MaxStringLen octets, the last one shorter, in order (RFC 1035 §3.3.14;
+// RFC 7208 §3.3). Joining them gives s back. Splits fall on octet
+// boundaries, even inside a multi-byte UTF-8 sequence, since receivers
+// join the strings octet by octet. The empty s gives one empty string, as
+// a TXT record has at least one.
+func SplitTXT(s string) []string {
+	parts := make([]string, 0, len(s)/MaxStringLen+1)
+	for len(s) > MaxStringLen {
+		parts = append(parts, s[:MaxStringLen])
+		s = s[MaxStringLen:]
+	}
+	return append(parts, s)
+}
+
+// QuoteTXT returns the zone file form of a TXT record's data s, as
+// [AppendQuotedTXT] writes it.
+func QuoteTXT(s string) string {
+	return string(AppendQuotedTXT(make([]byte, 0, len(s)+len(s)/MaxStringLen*3+2), s))
+}
+
+// AppendQuotedTXT appends the zone file form of the TXT data s to b (RFC
+// 1035 §5.1): the strings of [SplitTXT], each in double quotes, separated
+// by one space. Inside the quotes '"' and '\' are escaped with a
+// backslash and every octet outside printable ASCII (below 0x20 or from
+// 0x7f) is written as \DDD, its value in three decimal digits, so the
+// output is one line of ASCII whatever s holds. The 255-octet limit
+// applies to the octets of s, not to their escaped form.
+func AppendQuotedTXT(b []byte, s string) []byte {
+	for i := 0; ; i += MaxStringLen {
+		part := s[i:min(i+MaxStringLen, len(s))]
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, '"')
+		for j := 0; j < len(part); j++ {
+			switch c := part[j]; {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20 || c >= 0x7f:
+				b = append(b, '\\', '0'+c/100, '0'+c/10%10, '0'+c%10)
+			default:
+				b = append(b, c)
+			}
+		}
+		b = append(b, '"')
+		if i+MaxStringLen >= len(s) {
+			return b
+		}
+	}
+}

@@ -1,0 +1,119 @@
+package records
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+
+	"github.com/ip6plan/ip6plan/plan"
+)
+
+// SOA holds a zone's start-of-authority values (RFC 1035 §3.3.13).
+type SOA struct {
+	MName   string // primary name server, fully qualified
+	RName   string // contact mailbox as a name: hostmaster.example.com.
+	Serial  uint32
+	Refresh uint32
+	Retry   uint32
+	Expire  uint32
+	Minimum uint32 // negative-caching TTL (RFC 2308 §4)
+}
+
+// ZoneConfig is what every zone ip6plan writes for a plan shares.
+type ZoneConfig struct {
+	TTL         uint32
+	Nameservers []string // fully qualified
+	SOA         SOA
+}
+
+// Timer defaults for the SOA, as RFC 1912 §2.2 suggests for zones that
+// change now and then: refresh 2 h, retry 1 h, expire 14 days, and an
+// hour of negative caching.
+const (
+	DefaultRefresh = 7200
+	DefaultRetry   = 3600
+	DefaultExpire  = 1209600
+	DefaultMinimum = 3600
+)
+
+// ConfigFor returns the zone settings a plan gives, with the serial the
+// caller chooses. The first name server is the SOA's primary. A plan
+// without name servers or contact cannot have complete zones.
+func ConfigFor(p *plan.Plan, serial uint32) (ZoneConfig, error) {
+	var errs []error
+	if len(p.Nameservers) == 0 {
+		errs = append(errs, errors.New("the plan names no nameservers; add nameservers: [ns1.example.com.] to write complete zones"))
+	}
+	if p.Contact == "" {
+		errs = append(errs, errors.New("the plan names no contact; add contact: hostmaster@example.com to write complete zones"))
+	}
+	for _, ns := range p.Nameservers {
+		if err := CheckHostname(ns); err != nil {
+			errs = append(errs, fmt.Errorf("nameserver: %w", err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return ZoneConfig{}, err
+	}
+	return ZoneConfig{
+		TTL:         p.TTL,
+		Nameservers: slices.Clone(p.Nameservers),
+		SOA: SOA{MName: p.Nameservers[0], RName: p.Contact, Serial: serial,
+			Refresh: DefaultRefresh, Retry: DefaultRetry, Expire: DefaultExpire, Minimum: DefaultMinimum},
+	}, nil
+}
+
+// ReverseZonesOf returns the reverse zones of an allocation: those that
+// cover the plan's prefix, cut at nibbles and never rounded, and, when
+// splitAt is a nibble-aligned length longer than the prefix, one zone for
+// each allocated subnet of exactly that length, which its parent zone
+// delegates (a /48 zone handing each /56 site its own zone).
+func ReverseZonesOf(a *plan.Allocation, splitAt int) ([]ReverseZone, error) {
+	zones, err := ReverseZones(a.Plan.Prefix)
+	if err != nil {
+		return nil, err
+	}
+	if splitAt == 0 {
+		return zones, nil
+	}
+	if splitAt%4 != 0 || splitAt <= a.Plan.Prefix.Bits() || splitAt > 64 {
+		return nil, fmt.Errorf("cannot split reverse zones at /%d: want a nibble boundary (a multiple of 4) longer than /%d and at most /64", splitAt, a.Plan.Prefix.Bits())
+	}
+	for _, s := range a.Subnets {
+		if s.Prefix.Bits() == splitAt {
+			zones = append(zones, ReverseZone{Prefix: s.Prefix})
+		}
+	}
+	slices.SortFunc(zones, func(x, y ReverseZone) int {
+		if c := x.Prefix.Addr().Compare(y.Prefix.Addr()); c != 0 {
+			return c
+		}
+		return x.Prefix.Bits() - y.Prefix.Bits()
+	})
+	return zones, nil
+}
+
+// Delegated returns the zones of all that lie directly inside z: the cuts
+// z delegates to zones of their own.
+func Delegated(z ReverseZone, all []ReverseZone) []ReverseZone {
+	var out []ReverseZone
+	for _, c := range all {
+		if c.Prefix.Bits() > z.Prefix.Bits() && z.Prefix.Contains(c.Prefix.Addr()) && !insideAny(c.Prefix, all, z) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// insideAny reports whether p lies inside a zone of all, other than
+// outer, that itself lies inside outer.
+func insideAny(p netip.Prefix, all []ReverseZone, outer ReverseZone) bool {
+	for _, m := range all {
+		b := m.Prefix.Bits()
+		if b > outer.Prefix.Bits() && b < p.Bits() && outer.Prefix.Contains(m.Prefix.Addr()) && m.Prefix.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}

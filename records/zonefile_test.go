@@ -1,0 +1,236 @@
+package records
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/tooltest"
+)
+
+var updateZones = flag.Bool("update-zones", false, "rewrite the zone golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites the file under
+// -update-zones.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *updateZones {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./records -update-zones to create it")
+	assert.Equal(t, string(want), string(got), "%s differs; rerun with -update-zones if the change is intended", path)
+}
+
+const testSerial = 2026112801
+
+func allocate(t testing.TB, src string) *plan.Allocation {
+	t.Helper()
+	p, err := plan.ParseFile("plan.yaml", []byte(src))
+	require.NoError(t, err)
+	a, err := plan.Allocate(p, nil)
+	require.NoError(t, err)
+	return a
+}
+
+func loadExample(t testing.TB) *plan.Allocation {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/example.yaml")
+	require.NoError(t, err)
+	return allocate(t, string(data))
+}
+
+// zoneFiles writes every reverse zone of a and returns them by zone name,
+// in order.
+func zoneFiles(t testing.TB, a *plan.Allocation, splitAt int) ([]ReverseZone, map[string][]byte) {
+	t.Helper()
+	cfg, err := ConfigFor(a.Plan, testSerial)
+	require.NoError(t, err)
+	zones, err := ReverseZonesOf(a, splitAt)
+	require.NoError(t, err)
+	hosts := HostsOf(a)
+	out := map[string][]byte{}
+	for _, z := range zones {
+		var b bytes.Buffer
+		require.NoError(t, WriteReverseZone(&b, z, cfg, Delegated(z, zones), slices.Values(hosts)))
+		out[z.Name()] = b.Bytes()
+	}
+	return zones, out
+}
+
+// parseZone reads a zone file with miekg/dns, failing the test on any
+// error, and returns its records.
+func parseZone(t testing.TB, origin string, text []byte) []dns.RR {
+	t.Helper()
+	zp := dns.NewZoneParser(bytes.NewReader(text), origin, "")
+	var rrs []dns.RR
+	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		rrs = append(rrs, rr)
+	}
+	require.NoError(t, zp.Err(), "zone %s:\n%s", origin, text)
+	return rrs
+}
+
+// checkzone runs named-checkzone on a zone file, as BIND loads it.
+func checkzone(t testing.TB, named, origin string, text []byte) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "zone")
+	require.NoError(t, os.WriteFile(path, text, 0o644))
+	out, err := exec.Command(named, "-i", "local", "-k", "fail", origin, path).CombinedOutput()
+	require.NoError(t, err, "named-checkzone %s:\n%s\n%s", origin, out, text)
+}
+
+// checkPTRs asserts that the zones hold exactly one PTR per host, owned by
+// its ip6.arpa name and pointing at its name, and nothing else but the
+// SOA, NS and delegations.
+func checkPTRs(t *testing.T, a *plan.Allocation, zones []ReverseZone, files map[string][]byte) {
+	t.Helper()
+	want := map[string]string{}
+	for _, h := range HostsOf(a) {
+		name, err := PTRName(h.Addr)
+		require.NoError(t, err)
+		want[name] = h.Name
+	}
+	got := map[string]string{}
+	for _, z := range zones {
+		for _, rr := range parseZone(t, z.Name(), files[z.Name()]) {
+			switch rr := rr.(type) {
+			case *dns.PTR:
+				_, dup := got[rr.Hdr.Name]
+				require.False(t, dup, "two PTRs for %s", rr.Hdr.Name)
+				got[rr.Hdr.Name] = rr.Ptr
+				require.True(t, strings.HasSuffix(rr.Hdr.Name, "."+z.Name()), "%s outside %s", rr.Hdr.Name, z.Name())
+			case *dns.SOA, *dns.NS:
+			default:
+				t.Fatalf("unexpected record %s", rr)
+			}
+		}
+	}
+	assert.Equal(t, want, got)
+}
+
+func TestExampleZones(t *testing.T) {
+	a := loadExample(t)
+	for _, split := range []int{0, 56} {
+		t.Run(fmt.Sprintf("split/%d", split), func(t *testing.T) {
+			zones, files := zoneFiles(t, a, split)
+			var all bytes.Buffer
+			for _, z := range zones {
+				all.Write(files[z.Name()])
+			}
+			golden(t, fmt.Sprintf("example.reverse-split%d.golden", split), all.Bytes())
+			checkPTRs(t, a, zones, files)
+			if named := tooltest.Look(t, "named-checkzone", "bind9-utils"); named != "" {
+				for _, z := range zones {
+					checkzone(t, named, z.Name(), files[z.Name()])
+				}
+			}
+		})
+	}
+}
+
+func TestExampleForward(t *testing.T) {
+	a := loadExample(t)
+	cfg, err := ConfigFor(a.Plan, testSerial)
+	require.NoError(t, err)
+	rrs := ForwardRecords(HostsOf(a), cfg.TTL)
+	var snippet, zone bytes.Buffer
+	require.NoError(t, WriteForwardSnippet(&snippet, rrs))
+	golden(t, "example.forward.golden", snippet.Bytes())
+	require.NoError(t, WriteForwardZone(&zone, "example.com.", cfg, rrs))
+	parsed := parseZone(t, "example.com.", zone.Bytes())
+	aaaa := map[string]string{}
+	for _, rr := range parsed {
+		if rr, ok := rr.(*dns.AAAA); ok {
+			aaaa[rr.Hdr.Name] = rr.AAAA.String()
+		}
+	}
+	for _, h := range a.Hosts {
+		if h.Addr.IsValid() {
+			assert.Equal(t, h.Addr.String(), aaaa[h.FQDN], "AAAA of %s", h.FQDN) // FCrDNS: name → the same address
+		}
+	}
+	if named := tooltest.Look(t, "named-checkzone", "bind9-utils"); named != "" {
+		checkzone(t, named, "example.com.", zone.Bytes())
+	}
+}
+
+func TestExampleOtherFormats(t *testing.T) {
+	a := loadExample(t)
+	cfg, err := ConfigFor(a.Plan, testSerial)
+	require.NoError(t, err)
+	zones, err := ReverseZonesOf(a, 56)
+	require.NoError(t, err)
+	hosts := HostsOf(a)
+	var tiny, js, ns bytes.Buffer
+	require.NoError(t, WriteTinydns(&tiny, zones, cfg, hosts))
+	golden(t, "example.tinydns.golden", tiny.Bytes())
+	require.NoError(t, WriteJSON(&js, zones, cfg, hosts))
+	golden(t, "example.json.golden", js.Bytes())
+	require.NoError(t, WriteNsupdate(&ns, "ns1.example.com", a.Plan.Domain, zones, cfg.TTL, hosts))
+	golden(t, "example.nsupdate.golden", ns.Bytes())
+	// every 6 line is one host's AAAA+PTR; the address is 32 hex digits
+	sixes := 0
+	for _, line := range strings.Split(tiny.String(), "\n") {
+		if strings.HasPrefix(line, "6") {
+			sixes++
+			f := strings.Split(line[1:], ":")
+			require.Len(t, f, 3, line)
+			require.Len(t, f[1], 32, line)
+		}
+	}
+	assert.Equal(t, len(hosts), sixes)
+}
+
+// TestReverseZonesEveryLength writes the reverse zones of a small plan for
+// each prefix length from /32 to /64, nibble-aligned or not: every zone
+// parses, passes named-checkzone, and together they hold each PTR once.
+func TestReverseZonesEveryLength(t *testing.T) {
+	named := tooltest.Look(t, "named-checkzone", "bind9-utils")
+	var all bytes.Buffer
+	for bits := 32; bits <= 64; bits++ {
+		prefix := netip.PrefixFrom(netip.MustParseAddr("2001:db8:d6:ab00::"), bits).Masked()
+		src := fmt.Sprintf(`prefix: %s
+domain: example.com
+nameservers: [ns1.example.com., ns2.example.net.]
+contact: hostmaster@example.com
+subnets:
+  - {name: mail, size: 64, hosts: [{name: mta1, address: "::25"}, {name: mta2, address: "::26"}]}
+  - {name: web, size: 64, hosts: [{name: www}]}
+`, prefix)
+		if bits == 64 {
+			src = strings.Replace(src, "  - {name: web, size: 64, hosts: [{name: www}]}\n", "", 1)
+		}
+		a := allocate(t, src)
+		zones, files := zoneFiles(t, a, 0)
+		want := 1
+		if bits%4 != 0 {
+			want = 1 << (4 - bits%4)
+		}
+		require.Len(t, zones, want, "/%d", bits)
+		fmt.Fprintf(&all, ";; /%d\n", bits)
+		for _, z := range zones {
+			all.Write(files[z.Name()])
+			if named != "" {
+				checkzone(t, named, z.Name(), files[z.Name()])
+			}
+		}
+		t.Run(fmt.Sprintf("/%d", bits), func(t *testing.T) { checkPTRs(t, a, zones, files) })
+	}
+	golden(t, "reverse-by-length.golden", all.Bytes())
+}
