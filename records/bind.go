@@ -2,6 +2,7 @@ package records
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -66,6 +67,9 @@ func (z *zoneWriter) header(origin string, cfg ZoneConfig) {
 // names, so the lines mean the same whatever $ORIGIN the zone they are
 // pasted into has.
 func WriteForwardSnippet(w io.Writer, rrs []RR) error {
+	if err := checkRRs(rrs); err != nil {
+		return err
+	}
 	z := newZoneWriter(w)
 	for _, rr := range rrs {
 		z.b = appendRR(z.b, rr.Name, rr.TTL, rr.Type, rr.Data)
@@ -78,7 +82,7 @@ func WriteForwardSnippet(w io.Writer, rrs []RR) error {
 // snippet with the SOA and NS records the plan gives, for a domain that has
 // no zone yet. Every record must lie in origin.
 func WriteForwardZone(w io.Writer, origin string, cfg ZoneConfig, rrs []RR) error {
-	if err := checkGlue(origin, cfg.Nameservers, rrs); err != nil {
+	if err := errors.Join(CheckHostname(origin), cfg.Check(), checkRRs(rrs), checkGlue(origin, cfg.Nameservers, rrs)); err != nil {
 		return err
 	}
 	z := newZoneWriter(w)
@@ -98,6 +102,12 @@ func WriteForwardZone(w io.Writer, origin string, cfg ZoneConfig, rrs []RR) erro
 // names relative to $ORIGIN. hosts must come sorted by address; they are
 // read once, so a million of them stream through in constant memory.
 func WriteReverseZone(w io.Writer, zone ReverseZone, cfg ZoneConfig, delegated []ReverseZone, hosts iter.Seq[Host]) error {
+	if err := cfg.Check(); err != nil {
+		return err
+	}
+	if !zone.IsValid() {
+		return fmt.Errorf("%s is not a reverse zone: zones are cut at nibble boundaries", zone.Prefix)
+	}
 	z := newZoneWriter(w)
 	var origin [PTRNameLen]byte
 	name := zone.AppendName(origin[:0])
@@ -117,6 +127,10 @@ func WriteReverseZone(w io.Writer, zone ReverseZone, cfg ZoneConfig, delegated [
 		}
 	}
 	for h := range inZone(zone, delegated, hosts) {
+		if err := checkHost(h); err != nil {
+			z.flush()
+			return err // the caller's temporary file is never renamed into place
+		}
 		z.b = AppendRelativeOwner(z.b, zone, h.Addr)
 		z.b = append(z.b, '\t')
 		z.b = strconv.AppendUint(z.b, uint64(cfg.TTL), 10)

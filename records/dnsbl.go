@@ -26,11 +26,13 @@ func DNSBLName(a netip.Addr, zone string) (string, error) {
 	case a.Zone() != "":
 		return "", fmt.Errorf("%s has a zone; DNS blocklists list global addresses, so drop the %%%s", a, a.Zone())
 	}
-	abs := strings.TrimSuffix(zone, ".") + "."
-	if err := checkName(abs, dnsblRules); err != nil {
+	if zone == "" || zone == "." {
+		return "", fmt.Errorf("DNSBL zone %q is empty; want a list zone such as zen.spamhaus.org", zone)
+	}
+	if err := checkName(zone, dnsblRules); err != nil {
 		return "", err
 	}
-	name := AppendDNSBLName(make([]byte, 0, dnsblPrefixLen(a)+len(abs)), a, zone)
+	name := AppendDNSBLName(make([]byte, 0, dnsblPrefixLen(a)+len(zone)+1), a, zone)
 	if len(name)+1 > 255 {
 		return "", fmt.Errorf("DNSBL name %q is %d octets long in wire form; the limit is 255 (RFC 1035 §2.3.4), so zone %q is too long",
 			name, len(name)+1, zone)

@@ -2,6 +2,7 @@ package records
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"iter"
 	"slices"
@@ -31,6 +32,9 @@ type jsonDoc struct {
 // as one JSON document for programs: names fully qualified, records in the
 // same order as the zone files.
 func WriteJSON(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host) error {
+	if err := errors.Join(cfg.Check(), checkHosts(hosts)); err != nil {
+		return err
+	}
 	doc := jsonDoc{Forward: []jsonRR{}, Reverse: []jsonZone{}}
 	for _, rr := range ForwardRecords(hosts, cfg.TTL) {
 		doc.Forward = append(doc.Forward, jsonRR{rr.Name, rr.TTL, rr.Type, rr.Data})

@@ -19,7 +19,6 @@ type nameRules struct {
 	wildcard   bool   // accept "*" as the whole first label (RFC 4592 §2.1.1)
 	hyphens    bool   // refuse labels that start or end with '-' (RFC 952)
 	numericTop bool   // refuse an all-digit top-level label (RFC 1123 §2.1)
-	absolute   bool   // the name is made absolute by the caller (DNSBL zones)
 }
 
 // Values of nameRules.underscore.
@@ -33,7 +32,7 @@ var (
 	hostnameRules = nameRules{what: "hostname", hyphens: true, numericTop: true}
 	ownerRules    = nameRules{what: "owner name", underscore: labelStart, wildcard: true, hyphens: true}
 	anyNameRules  = nameRules{what: "name", underscore: anywhere, wildcard: true}
-	dnsblRules    = nameRules{what: "DNSBL zone", underscore: labelStart, hyphens: true, absolute: true}
+	dnsblRules    = nameRules{what: "DNSBL zone", underscore: labelStart, hyphens: true}
 )
 
 // CheckName reports why name cannot be written into a zone file as a
@@ -133,7 +132,7 @@ func checkName(name string, r nameRules) error {
 		}
 	}
 	wire := len(name) + 1 // a length octet per label and the root's
-	if !r.absolute && !strings.HasSuffix(name, ".") {
+	if !strings.HasSuffix(name, ".") {
 		wire++
 	}
 	if wire > 255 {

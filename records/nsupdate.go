@@ -16,6 +16,9 @@ import (
 // not empty, names the primary to send to. Apply it with
 // `nsupdate -k KEYFILE FILE`.
 func WriteNsupdate(w io.Writer, server, domain string, zones []ReverseZone, ttl uint32, hosts []Host) error {
+	if err := checkHosts(hosts); err != nil {
+		return err
+	}
 	z := newZoneWriter(w)
 	z.str("; nsupdate script written by ip6plan; apply with: nsupdate -k KEYFILE THIS-FILE")
 	if server != "" {

@@ -2,6 +2,7 @@ package records
 
 import (
 	"encoding/hex"
+	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -13,6 +14,9 @@ import (
 // only) for an IPv4 address, whose PTR lives in someone's in-addr.arpa.
 // Names are written without their trailing dot, as tinydns-data expects.
 func WriteTinydns(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host) error {
+	if err := errors.Join(cfg.Check(), checkHosts(hosts)); err != nil {
+		return err
+	}
 	z := newZoneWriter(w)
 	z.str("# tinydns data written by ip6plan")
 	s := cfg.SOA

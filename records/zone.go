@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/ip6plan/ip6plan/plan"
 )
@@ -116,4 +117,79 @@ func insideAny(p netip.Prefix, all []ReverseZone, outer ReverseZone) bool {
 		}
 	}
 	return false
+}
+
+// Check reports names in the configuration that cannot go into a zone
+// file as they are.
+func (cfg ZoneConfig) Check() error {
+	var errs []error
+	for _, ns := range cfg.Nameservers {
+		if err := checkFQDN(ns, CheckHostname); err != nil {
+			errs = append(errs, fmt.Errorf("nameserver: %w", err))
+		}
+	}
+	if err := checkFQDN(cfg.SOA.MName, CheckHostname); err != nil {
+		errs = append(errs, fmt.Errorf("SOA primary: %w", err))
+	}
+	if err := checkFQDN(cfg.SOA.RName, CheckName); err != nil {
+		errs = append(errs, fmt.Errorf("SOA contact: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// checkHost reports a host whose name would break a zone file line or
+// whose address has no ip6.arpa name.
+func checkHost(h Host) error {
+	if err := checkFQDN(h.Name, CheckHostname); err != nil {
+		return fmt.Errorf("host %s: %w", h.Addr, err)
+	}
+	for _, a := range h.Aliases {
+		if err := checkFQDN(a, CheckHostname); err != nil {
+			return fmt.Errorf("alias of %s: %w", h.Name, err)
+		}
+	}
+	if !h.Addr.Is6() || h.Addr.Is4In6() || h.Addr.Zone() != "" {
+		return fmt.Errorf("host %s: %s is not a plain IPv6 address", h.Name, h.Addr)
+	}
+	return nil
+}
+
+// checkRRs reports a record whose owner or data would break a zone file.
+func checkRRs(rrs []RR) error {
+	for _, rr := range rrs {
+		if err := checkFQDN(rr.Name, CheckHostname); err != nil {
+			return fmt.Errorf("%s record: %w", rr.Type, err)
+		}
+		switch rr.Type {
+		case "A", "AAAA":
+			if a, err := netip.ParseAddr(rr.Data); err != nil || a.Is6() != (rr.Type == "AAAA") || a.Zone() != "" {
+				return fmt.Errorf("%s record of %s: %q is not an address of that type", rr.Type, rr.Name, rr.Data)
+			}
+		default:
+			return fmt.Errorf("record of %s: type %s is not one ip6plan writes here", rr.Name, rr.Type)
+		}
+	}
+	return nil
+}
+
+func checkHosts(hosts []Host) error {
+	for _, h := range hosts {
+		if err := checkHost(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkFQDN checks name with check and insists on the trailing dot: in a
+// zone file a name without one is relative to $ORIGIN, so a PTR to "mta1"
+// in an ip6.arpa zone would point at mta1.<zone>.ip6.arpa.
+func checkFQDN(name string, check func(string) error) error {
+	if err := check(name); err != nil {
+		return err
+	}
+	if !strings.HasSuffix(name, ".") {
+		return fmt.Errorf("name %q is not fully qualified; write it with its trailing dot", name)
+	}
+	return nil
 }

@@ -1,0 +1,86 @@
+package records
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+	"github.com/stretchr/testify/require"
+)
+
+// FuzzCheckName checks that the name checks nest (every hostname is an
+// owner name, every owner name a name) and that every name CheckName
+// accepts is read back by miekg/dns as exactly one record owned by that
+// name: no name that passes can inject a record or lose its data.
+func FuzzCheckName(f *testing.F) {
+	for _, tt := range nameCases() {
+		f.Add(tt.input)
+	}
+	f.Add("zen.spamhaus.org")
+	f.Fuzz(func(t *testing.T, name string) {
+		errHost, errOwner, errName := CheckHostname(name), CheckOwner(name), CheckName(name)
+		if errHost == nil {
+			require.NoError(t, errOwner, "a hostname must be an owner name")
+		}
+		if errOwner == nil {
+			require.NoError(t, errName, "an owner name must be a name")
+		}
+		for _, err := range []error{errHost, errOwner, errName} {
+			if err != nil {
+				require.NotContains(t, err.Error(), "\n", "errors quote what they name")
+			}
+		}
+		if errName == nil {
+			fqdn := name
+			if !strings.HasSuffix(fqdn, ".") {
+				fqdn += "."
+			}
+			line := name + " 3600 IN AAAA 2001:db8::1"
+			zp := dns.NewZoneParser(strings.NewReader(line+"\n"), ".", "")
+			var rrs []dns.RR
+			for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+				rrs = append(rrs, rr)
+			}
+			require.NoError(t, zp.Err(), "%q", line)
+			require.Len(t, rrs, 1, "%q", line)
+			rr, err := dns.NewRR(line)
+			require.NoError(t, err, "%q", line)
+			for _, rr := range []dns.RR{rrs[0], rr} {
+				require.True(t, strings.EqualFold(fqdn, rr.Header().Name), "%q read as owner %q", name, rr.Header().Name)
+				require.IsType(t, &dns.AAAA{}, rr)
+				require.Equal(t, "2001:db8::1", rr.(*dns.AAAA).AAAA.String())
+			}
+		}
+		a := netip.MustParseAddr("2001:db8:1:2:3:4:567:89ab")
+		if got, err := DNSBLName(a, name); err == nil {
+			require.NoError(t, CheckOwner(got), "DNSBL name of zone %q", name)
+			require.Equal(t, string(AppendDNSBLName(nil, a, name)), got)
+		}
+	})
+}
+
+// FuzzQuoteTXT checks that miekg/dns reads the quoted form of any string
+// back as the same octets, split where SplitTXT splits, and that the
+// quoted form is one line of printable ASCII.
+func FuzzQuoteTXT(f *testing.F) {
+	for _, s := range []string{
+		"", "v=spf1 -all", `say "a\b"`, "a;b (c) $d @e", "x\"\nevil. 60 IN A 192.0.2.1",
+		"\x00\t\r\x1f\x7f\x80\xff", "é", strings.Repeat("a", 254) + `"`, strings.Repeat("a", 255) + `\`,
+		strings.Repeat("\\\"", 300),
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 16000 {
+			t.Skip("longer than a TXT record in a 64 KiB message")
+		}
+		q := QuoteTXT(s)
+		for i := 0; i < len(q); i++ {
+			require.True(t, q[i] >= 0x20 && q[i] < 0x7f, "octet 0x%02x at offset %d of %q", q[i], i, q)
+		}
+		got := parseTXT(t, "x. 3600 IN TXT "+q)
+		require.Equal(t, SplitTXT(s), got)
+		require.Equal(t, s, strings.Join(got, ""))
+	})
+}
