@@ -178,12 +178,28 @@ func TestExampleOtherFormats(t *testing.T) {
 	require.NoError(t, err)
 	hosts := HostsOf(a)
 	var tiny, js, ns bytes.Buffer
-	require.NoError(t, WriteTinydns(&tiny, zones, cfg, hosts))
+	require.NoError(t, WriteTinydns(&tiny, zones, cfg, hosts, false))
 	golden(t, "example.tinydns.golden", tiny.Bytes())
 	require.NoError(t, WriteJSON(&js, zones, cfg, hosts))
 	golden(t, "example.json.golden", js.Bytes())
 	require.NoError(t, WriteNsupdate(&ns, "ns1.example.com", a.Plan.Domain, zones, cfg.TTL, hosts))
 	golden(t, "example.nsupdate.golden", ns.Bytes())
+	// every update add line is a record miekg/dns reads, and each name's
+	// set is deleted before it is added, so the script can run twice
+	adds, deleted := 0, map[string]bool{}
+	for _, line := range strings.Split(ns.String(), "\n") {
+		if rest, ok := strings.CutPrefix(line, "update delete "); ok {
+			deleted[rest] = true
+		}
+		if rest, ok := strings.CutPrefix(line, "update add "); ok {
+			rr, err := dns.NewRR(rest)
+			require.NoError(t, err, line)
+			h := rr.Header()
+			assert.True(t, deleted[h.Name+" "+dns.TypeToString[h.Rrtype]], "no delete before %s", line)
+			adds++
+		}
+	}
+	assert.Equal(t, 2*len(hosts)+2, adds, "an AAAA and a PTR per host, and the two A records")
 	// every 6 line is one host's AAAA+PTR; the address is 32 hex digits
 	sixes := 0
 	for _, line := range strings.Split(tiny.String(), "\n") {
