@@ -29,17 +29,26 @@ type jsonDoc struct {
 }
 
 // WriteJSON writes the forward records and each reverse zone's PTR records
-// as one JSON document for programs: names fully qualified, records in the
-// same order as the zone files.
-func WriteJSON(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host) error {
+// (those part selects; zero means both) as one JSON document for programs:
+// names fully qualified, records in the same order as the zone files.
+func WriteJSON(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host, part Part) error {
 	if err := errors.Join(cfg.Check(), checkHosts(hosts)); err != nil {
 		return err
 	}
 	doc := jsonDoc{Forward: []jsonRR{}, Reverse: []jsonZone{}}
+	if part == 0 {
+		part = Both
+	}
 	for _, rr := range ForwardRecords(hosts, cfg.TTL) {
+		if !part.Has(Forward) {
+			break
+		}
 		doc.Forward = append(doc.Forward, jsonRR{rr.Name, rr.TTL, rr.Type, rr.Data})
 	}
 	for _, z := range zones {
+		if !part.Has(Reverse) {
+			break
+		}
 		jz := jsonZone{Zone: z.Name(), Prefix: z.Prefix.String(), Delegated: []string{}, Records: []jsonRR{}}
 		delegated := Delegated(z, zones)
 		for _, d := range delegated {

@@ -8,14 +8,15 @@ import (
 )
 
 // WriteNsupdate writes a script for nsupdate (RFC 2136 dynamic updates)
-// that makes the zones match the plan: for each name it deletes the
+// that makes the zones match the plan, for the records part selects (zero
+// means both): for each name it deletes the
 // record set and adds the planned records, so running it twice changes
 // nothing. Names under domain are sent as one update to that zone, each
 // reverse zone's PTRs as one update to it; other names go in updates of
 // their own without a zone line, and nsupdate finds their zone. server, if
 // not empty, names the primary to send to. Apply it with
 // `nsupdate -k KEYFILE FILE`.
-func WriteNsupdate(w io.Writer, server, domain string, zones []ReverseZone, ttl uint32, hosts []Host) error {
+func WriteNsupdate(w io.Writer, server, domain string, zones []ReverseZone, ttl uint32, hosts []Host, part Part) error {
 	if err := checkHosts(hosts); err != nil {
 		return err
 	}
@@ -24,9 +25,19 @@ func WriteNsupdate(w io.Writer, server, domain string, zones []ReverseZone, ttl 
 	if server != "" {
 		z.str("server ", server)
 	}
+	if part == 0 {
+		part = Both
+	}
 	var mine, others []RR // in domain's zone, and elsewhere
 	suffix := "." + strings.TrimSuffix(domain, ".") + "."
-	for _, rr := range ForwardRecords(hosts, ttl) {
+	var forward []RR
+	if part.Has(Forward) {
+		forward = ForwardRecords(hosts, ttl)
+	}
+	if !part.Has(Reverse) {
+		zones = nil
+	}
+	for _, rr := range forward {
 		if domain != "" && strings.HasSuffix(rr.Name, suffix) {
 			mine = append(mine, rr)
 		} else {

@@ -8,24 +8,48 @@ import (
 	"strings"
 )
 
-// WriteTinydns writes tinydns-data lines (djbdns): for each reverse zone a
-// Z line (SOA) and & lines (NS), then for each host a 6 line (AAAA and its
-// PTR) for its name, 3 lines (AAAA only) for its aliases and + lines (A
-// only) for an IPv4 address, whose PTR lives in someone's in-addr.arpa.
-// Names are written without their trailing dot, as tinydns-data expects.
-//
-// The 6 and 3 lines come from the IPv6 patch that most djbdns builds
-// carry. Stock djbdns 1.05 (Debian's tinydns package) rejects them; with
-// generic set, AAAA records are written as generic :fqdn:28:rdata: lines
-// and PTRs as ^ lines, which every tinydns-data reads.
-func WriteTinydns(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host, generic bool) error {
+// Part selects which records a writer emits.
+type Part uint8
+
+const (
+	Forward Part = 1 << iota // AAAA and A records
+	Reverse                  // reverse zones: SOA, NS and PTR records
+	Both    = Forward | Reverse
+)
+
+// Has reports whether p includes q.
+func (p Part) Has(q Part) bool { return p&q != 0 }
+
+// TinydnsOptions chooses the tinydns-data dialect and the records.
+type TinydnsOptions struct {
+	// Generic writes AAAA records as generic :fqdn:28:rdata: lines and
+	// PTRs as ^ lines, which stock djbdns 1.05 (Debian's tinydns) reads.
+	// Without it, 6 lines give an AAAA and its PTR in one, and 3 lines an
+	// AAAA alone: the IPv6 patch most djbdns builds carry.
+	Generic bool
+	Part    Part // zero means Both
+}
+
+// WriteTinydns writes tinydns-data lines (djbdns). The reverse part is a Z
+// line (SOA) and & lines (NS) for each reverse zone and each host's PTR;
+// the forward part is each AAAA, and + lines (A without PTR) for IPv4
+// addresses, whose PTRs live in someone's in-addr.arpa. Names are written
+// without their trailing dot, as tinydns-data expects.
+func WriteTinydns(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host, opt TinydnsOptions) error {
 	if err := errors.Join(cfg.Check(), checkHosts(hosts)); err != nil {
 		return err
+	}
+	part := opt.Part
+	if part == 0 {
+		part = Both
 	}
 	z := newZoneWriter(w)
 	z.str("# tinydns data written by ip6plan")
 	s := cfg.SOA
 	for _, zone := range zones {
+		if !part.Has(Reverse) {
+			break
+		}
 		z.b = append(z.b, 'Z')
 		z.b = bare(zone.AppendName(z.b))
 		z.b = append(z.b, ':')
@@ -45,22 +69,30 @@ func WriteTinydns(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host
 		}
 	}
 	for _, h := range hosts {
-		if generic {
-			z.genericAAAA(h.Name, h, cfg.TTL)
-			for _, a := range h.Aliases {
-				z.genericAAAA(a, h, cfg.TTL)
-			}
-			z.b = bare(AppendPTRName(append(z.b, '^'), h.Addr))
-			z.b = bare(append(append(z.b, ':'), h.Name...))
-			z.b = strconv.AppendUint(append(z.b, ':'), uint64(cfg.TTL), 10)
-			z.line()
-		} else {
+		switch {
+		case part == Both && !opt.Generic:
 			z.tinyLine('6', h.Name, h, cfg.TTL)
 			for _, a := range h.Aliases {
 				z.tinyLine('3', a, h, cfg.TTL)
 			}
+		default:
+			if part.Has(Forward) {
+				for _, name := range append([]string{h.Name}, h.Aliases...) {
+					if opt.Generic {
+						z.genericAAAA(name, h, cfg.TTL)
+					} else {
+						z.tinyLine('3', name, h, cfg.TTL)
+					}
+				}
+			}
+			if part.Has(Reverse) {
+				z.b = bare(AppendPTRName(append(z.b, '^'), h.Addr))
+				z.b = bare(append(append(z.b, ':'), h.Name...))
+				z.b = strconv.AppendUint(append(z.b, ':'), uint64(cfg.TTL), 10)
+				z.line()
+			}
 		}
-		if h.IPv4.IsValid() {
+		if h.IPv4.IsValid() && part.Has(Forward) {
 			for _, name := range append([]string{h.Name}, h.Aliases...) {
 				z.b = append(append(z.b, '+'), strings.TrimSuffix(name, ".")...)
 				z.b = append(append(z.b, ':'), h.IPv4.String()...)

@@ -28,7 +28,7 @@ func TestTinydnsDataLoads(t *testing.T) {
 	require.NoError(t, err)
 	hosts := HostsOf(a)
 	var b bytes.Buffer
-	require.NoError(t, WriteTinydns(&b, zones, cfg, hosts, true))
+	require.NoError(t, WriteTinydns(&b, zones, cfg, hosts, TinydnsOptions{Generic: true}))
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "data"), b.Bytes(), 0o644))
 	cmd := exec.Command(data)
@@ -60,7 +60,7 @@ func TestTinydnsLines(t *testing.T) {
 	}
 	for _, generic := range []bool{false, true} {
 		var b bytes.Buffer
-		require.NoError(t, WriteTinydns(&b, zones, cfg, hosts, generic))
+		require.NoError(t, WriteTinydns(&b, zones, cfg, hosts, TinydnsOptions{Generic: generic}))
 		got := map[string]netip.Addr{}
 		for _, line := range strings.Split(b.String(), "\n") {
 			f := strings.Split(line, ":")

@@ -178,11 +178,11 @@ func TestExampleOtherFormats(t *testing.T) {
 	require.NoError(t, err)
 	hosts := HostsOf(a)
 	var tiny, js, ns bytes.Buffer
-	require.NoError(t, WriteTinydns(&tiny, zones, cfg, hosts, false))
+	require.NoError(t, WriteTinydns(&tiny, zones, cfg, hosts, TinydnsOptions{}))
 	golden(t, "example.tinydns.golden", tiny.Bytes())
-	require.NoError(t, WriteJSON(&js, zones, cfg, hosts))
+	require.NoError(t, WriteJSON(&js, zones, cfg, hosts, Both))
 	golden(t, "example.json.golden", js.Bytes())
-	require.NoError(t, WriteNsupdate(&ns, "ns1.example.com", a.Plan.Domain, zones, cfg.TTL, hosts))
+	require.NoError(t, WriteNsupdate(&ns, "ns1.example.com", a.Plan.Domain, zones, cfg.TTL, hosts, Both))
 	golden(t, "example.nsupdate.golden", ns.Bytes())
 	// every update add line is a record miekg/dns reads, and each name's
 	// set is deleted before it is added, so the script can run twice
