@@ -59,6 +59,18 @@ func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error)
 	return a, old, nil
 }
 
+// saveLock writes the lock when it differs from the one read, atomically.
+func (f *planFlags) saveLock(old, now *plan.Lock) error {
+	path := f.lockPath()
+	if path == "" || old != nil && len(plan.Diff(old, now)) == 0 {
+		return nil
+	}
+	if err := planfile.WriteAtomic(path, now.Bytes(), 0o644); err != nil {
+		return &exitError{exitInput, err}
+	}
+	return nil
+}
+
 func newPlanCmd() *cobra.Command {
 	var (
 		flags  planFlags
@@ -88,10 +100,8 @@ writes nothing.`,
 			if dryRun {
 				return printDiff(c.OutOrStdout(), old, a.Lock)
 			}
-			if path := flags.lockPath(); path != "" && (old == nil || len(plan.Diff(old, a.Lock)) > 0) {
-				if err := planfile.WriteAtomic(path, a.Lock.Bytes(), 0o644); err != nil {
-					return &exitError{exitInput, err}
-				}
+			if err := flags.saveLock(old, a.Lock); err != nil {
+				return err
 			}
 			return write(c.OutOrStdout(), a)
 		},
