@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/records"
+)
+
+func newSubnetCmd() *cobra.Command {
+	var (
+		bits       int
+		nth, count uint64
+		all        bool
+	)
+	c := &cobra.Command{
+		Use:   "subnet PREFIX",
+		Short: "Subnet calculator: ranges, exact counts, special ranges, nibble advice, children",
+		Long: `subnet describes an IPv6 prefix: its first and last address, exact counts,
+which special-purpose range it is in, and the reverse zones that cover it.
+
+With --len L it counts the /L children; --nth N prints the Nth of them
+(0-based), --count N the first N, --all every one, streamed as they are made,
+so even the 4,294,967,296 /64s of a /32 start printing at once. With --count
+and no --len it picks the nibble-aligned length that holds N children.`,
+		Example: `  ip6plan subnet 2001:db8:d6::/48
+  ip6plan subnet 2001:db8:d6::/48 --len 56 --nth 0xd6
+  ip6plan subnet 2001:db8:d6::/48 --count 20
+  ip6plan subnet 2001:db8::/32 --len 64 --all | head`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			p, err := plan.ParsePrefix(args[0])
+			if err != nil {
+				return &exitError{exitInput, err}
+			}
+			fl := c.Flags()
+			picked := 0
+			for _, name := range []string{"nth", "count", "all"} {
+				if fl.Changed(name) {
+					picked++
+				}
+			}
+			if picked > 1 {
+				return &exitError{exitInput, errors.New("use one of --nth, --count and --all")}
+			}
+			out := c.OutOrStdout()
+			if fl.Changed("count") && !fl.Changed("len") {
+				adv, err := plan.NibbleAdvice(p, count)
+				if err != nil {
+					return &exitError{exitInput, err}
+				}
+				fmt.Fprintf(out, "# %s\n", adv)
+				bits = adv.Nibble
+			}
+			if (fl.Changed("nth") || fl.Changed("all")) && !fl.Changed("len") {
+				return &exitError{exitInput, errors.New("--nth and --all need --len, the length of the children")}
+			}
+			if bits != 0 && (bits < p.Bits() || bits > 128) {
+				return &exitError{exitInput, fmt.Errorf("--len %d: children of %s are /%d to /128", bits, p, p.Bits())}
+			}
+			switch {
+			case fl.Changed("nth"):
+				child, err := plan.Child(p, bits, nth)
+				if err != nil {
+					return &exitError{exitInput, err}
+				}
+				fmt.Fprintln(out, child)
+				return nil
+			case fl.Changed("count") || all:
+				return listChildren(out, p, bits, count, all)
+			}
+			return describe(out, p, bits)
+		},
+	}
+	c.Flags().IntVar(&bits, "len", 0, "length of the children to count or list")
+	c.Flags().Uint64Var(&nth, "nth", 0, "print the Nth child (0-based; 0x for hex)")
+	c.Flags().Uint64Var(&count, "count", 0, "list the first N children")
+	c.Flags().BoolVar(&all, "all", false, "list every child, streamed")
+	return c
+}
+
+// describe prints the calculator's summary of p.
+func describe(w io.Writer, p netip6, bits int) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 1, ' ', 0)
+	fmt.Fprintf(tw, "Prefix:\t%s\n", p)
+	fmt.Fprintf(tw, "First address:\t%s\n", p.Addr())
+	fmt.Fprintf(tw, "Last address:\t%s\n", plan.LastAddr(p))
+	fmt.Fprintf(tw, "Addresses:\t%s (2^%d)\n", plan.FormatCount(plan.AddrCount(p)), 128-p.Bits())
+	if p.Bits() <= 64 {
+		fmt.Fprintf(tw, "/64 subnets:\t%s\n", plan.FormatCount(plan.ChildCount(p, 64)))
+	}
+	if bits != 0 && bits != 64 {
+		fmt.Fprintf(tw, "/%d children:\t%s\n", bits, plan.FormatCount(plan.ChildCount(p, bits)))
+	}
+	class := plan.ClassOf(p)
+	if class == plan.Global {
+		fmt.Fprintf(tw, "Class:\tglobal unicast\n")
+	} else {
+		fmt.Fprintf(tw, "Class:\t%s (%s)\n", class, class.RFC())
+	}
+	for _, r := range plan.SpecialOverlaps(p) {
+		if r.Class != class {
+			fmt.Fprintf(tw, "Contains:\t%s, %s (%s)\n", r.Prefix, r.Class, r.RFC)
+		}
+	}
+	if !plan.IsNibbleAligned(p.Bits()) {
+		fmt.Fprintf(tw, "Nibbles:\t/%d is not on a nibble boundary; plans and reverse zones use /%d or /%d\n", p.Bits(), p.Bits()&^3, (p.Bits()+3)&^3)
+	}
+	if bits != 0 && !plan.IsNibbleAligned(bits) {
+		fmt.Fprintf(tw, "Nibbles:\t/%d children are off the nibble boundaries; consider /%d\n", bits, (bits+3)&^3)
+	}
+	zones, err := records.ReverseZones(p)
+	if err != nil {
+		return err
+	}
+	for i, z := range zones {
+		label := "Reverse zone:"
+		if len(zones) > 1 {
+			label = fmt.Sprintf("Reverse zone %d/%d:", i+1, len(zones))
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", label, z.Name())
+	}
+	return tw.Flush()
+}
+
+type netip6 = netip.Prefix
+
+// listChildren streams the first n (or all) children of length bits.
+func listChildren(w io.Writer, p netip6, bits int, n uint64, all bool) error {
+	bw := bufio.NewWriterSize(w, 32<<10)
+	var i uint64
+	var buf []byte
+	for child := range plan.Children(p, bits) {
+		if !all && i == n {
+			break
+		}
+		buf = append(child.AppendTo(buf[:0]), '\n')
+		if _, err := bw.Write(buf); err != nil {
+			return err // a closed pipe (| head) ends the listing
+		}
+		i++
+	}
+	return bw.Flush()
+}
