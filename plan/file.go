@@ -282,7 +282,7 @@ func (d *decoder) hostname(n *yaml.Node, key string) string {
 	return s
 }
 
-var planKeys = []string{"prefix", "domain", "ttl", "nameservers", "contact", "allocation", "secret", "reserved", "subnets"}
+var planKeys = []string{"prefix", "domain", "ttl", "nameservers", "contact", "allocation", "secret", "reserved", "subnets", "spf"}
 
 func (d *decoder) plan(n *yaml.Node) *Plan {
 	p := &Plan{TTL: 3600, Pos: d.pos(n)}
@@ -318,6 +318,8 @@ func (d *decoder) plan(n *yaml.Node) *Plan {
 			p.Reserved = d.reserved(v)
 		case "subnets":
 			p.Subnets = d.subnets(v)
+		case "spf":
+			p.SPF = d.spf(v)
 		}
 	})
 	if n.Kind != yaml.MappingNode {
@@ -415,4 +417,150 @@ func (d *decoder) reserved(n *yaml.Node) []Reserved {
 		out = append(out, r)
 	}
 	return out
+}
+
+var spfKeys = []string{"include", "policy", "scope", "ip4", "existing"}
+
+// spf reads the spf settings. Every value is checked here, where the
+// plan file's positions are known; the record in existing is parsed when
+// the SPF record is built (package records/spf), and only its version is
+// checked here.
+func (d *decoder) spf(n *yaml.Node) SPFSettings {
+	s := SPFSettings{Pos: d.pos(n)}
+	d.fields(n, "the spf settings", spfKeys, func(key string, v *yaml.Node) {
+		switch key {
+		case "include":
+			for _, in := range d.list(v, key) {
+				if name, ok := d.spfDomain(in); ok {
+					if slices.ContainsFunc(s.Include, func(x string) bool { return strings.EqualFold(x, name) }) {
+						d.errorf(in, "include %s is listed twice", name)
+						continue
+					}
+					s.Include = append(s.Include, name)
+				}
+			}
+		case "policy":
+			s.Policy = d.spfPolicy(v)
+		case "scope":
+			if sc, ok := d.str(v, key); ok {
+				switch SPFScope(sc) {
+				case SPFScopeHosts, SPFScopeStreams:
+					s.Scope = SPFScope(sc)
+				default:
+					d.errorf(v, "scope %q is not one of hosts, streams; hosts lists each sending address, streams the /64 of each mail subnet with senders", sc)
+				}
+			}
+		case "ip4":
+			for _, in := range d.list(v, key) {
+				if p, ok := d.ipv4Net(in); ok {
+					s.IPv4 = append(s.IPv4, p)
+				}
+			}
+		case "existing":
+			s.ExistingPos = d.pos(v)
+			if rec, ok := d.str(v, key); ok {
+				// RFC 7208 §4.5: "v=spf1" followed by a space or the end.
+				if len(rec) < 6 || !strings.EqualFold(rec[:6], "v=spf1") || len(rec) > 6 && rec[6] != ' ' {
+					d.errorf(v, "existing %q is not an SPF record; an SPF record starts with \"v=spf1\" (RFC 7208 §4.5)", rec)
+					return
+				}
+				s.Existing = rec
+			}
+		}
+	})
+	return s
+}
+
+// spfPolicy reads the policy: the all that ends the record.
+func (d *decoder) spfPolicy(n *yaml.Node) string {
+	s, ok := d.str(n, "policy")
+	if !ok {
+		return ""
+	}
+	switch s {
+	case "-all", "~all":
+		return s
+	case "+all", "all":
+		d.errorf(n, "policy %q authorizes every address on the Internet to send mail as the domain (RFC 7208 §5.1); use -all or ~all", s)
+	case "?all":
+		d.errorf(n, "policy \"?all\" is neutral: receivers treat mail from unlisted addresses as if there were no SPF record (RFC 7208 §8.2); use -all or ~all")
+	default:
+		d.errorf(n, "policy %q is not one of -all, ~all", s)
+	}
+	return ""
+}
+
+// spfDomain reads a domain name for an include: dot-separated labels of
+// letters, digits, '-' and '_' (SPF includes often start with _spf), at
+// least two of them, the last not all digits (RFC 7208 §7.1 toplabel).
+// The trailing dot is dropped, as SPF records write names without it.
+func (d *decoder) spfDomain(n *yaml.Node) (string, bool) {
+	s, ok := d.str(n, "include")
+	if !ok {
+		return "", false
+	}
+	name := strings.TrimSuffix(s, ".")
+	labels := strings.Split(name, ".")
+	var why string
+	switch {
+	case name == "":
+		why = "is empty"
+	case len(name) > 253:
+		why = fmt.Sprintf("is %d octets long; the limit is 253", len(name))
+	case len(labels) < 2:
+		why = "is a single label; write the full name, e.g. _spf.esp.example.net"
+	}
+	for i, l := range labels {
+		if why != "" {
+			break
+		}
+		switch {
+		case l == "":
+			why = "has an empty label"
+		case len(l) > 63:
+			why = fmt.Sprintf("has label %q of %d octets; the limit is 63", l, len(l))
+		case l[0] == '-' || l[len(l)-1] == '-':
+			why = fmt.Sprintf("has label %q that starts or ends with '-'", l)
+		case i == len(labels)-1 && strings.Trim(l, "0123456789") == "":
+			why = fmt.Sprintf("ends in the all-digit label %q; an include names a domain, not an address", l)
+		}
+		for _, c := range []byte(l) {
+			if why == "" && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				why = fmt.Sprintf("contains %q; use letters, digits, '-' and '_'", rune(c))
+			}
+		}
+	}
+	if why != "" {
+		d.errorf(n, "include %q %s", s, why)
+		return "", false
+	}
+	return name, true
+}
+
+// ipv4Net reads an IPv4 network for the SPF record; a bare address is a
+// /32. Host bits must be zero, as for IPv6 prefixes.
+func (d *decoder) ipv4Net(n *yaml.Node) (netip.Prefix, bool) {
+	s, ok := d.str(n, "ip4")
+	if !ok {
+		return netip.Prefix{}, false
+	}
+	var p netip.Prefix
+	var err error
+	if strings.Contains(s, "/") {
+		p, err = netip.ParsePrefix(s)
+	} else {
+		var a netip.Addr
+		if a, err = netip.ParseAddr(s); err == nil {
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+	}
+	switch {
+	case err != nil || !p.Addr().Is4():
+		d.errorf(n, "ip4 %q is not an IPv4 network like 192.0.2.0/24 or address like 192.0.2.25", s)
+	case p.Masked() != p:
+		d.errorf(n, "ip4 %q has host bits set; write %s", s, p.Masked())
+	default:
+		return p, true
+	}
+	return netip.Prefix{}, false
 }

@@ -24,7 +24,7 @@ var fileErrorTests = []struct {
 		in: `prefix: 2001:db8:d6::/48
 domian: example.com
 `,
-		want: `plan.yaml:2:1: unknown key "domian" in the plan; known keys: prefix, domain, ttl, nameservers, contact, allocation, secret, reserved, subnets`,
+		want: `plan.yaml:2:1: unknown key "domian" in the plan; known keys: prefix, domain, ttl, nameservers, contact, allocation, secret, reserved, subnets, spf`,
 	},
 	{
 		name: "unknown key in a subnet",
@@ -1111,5 +1111,5 @@ func TestParseFileErrorType(t *testing.T) {
 	var pe *Error
 	require.True(t, errors.As(err, &pe))
 	assert.Equal(t, Pos{File: "x.yaml", Line: 2, Col: 1}, pe.Pos)
-	assert.Equal(t, `unknown key "foo" in the plan; known keys: prefix, domain, ttl, nameservers, contact, allocation, secret, reserved, subnets`, pe.Msg)
+	assert.Equal(t, `unknown key "foo" in the plan; known keys: prefix, domain, ttl, nameservers, contact, allocation, secret, reserved, subnets, spf`, pe.Msg)
 }

@@ -19,8 +19,34 @@ type Plan struct {
 	Secret      string   // key for stable (RFC 7217) interface IDs
 	Reserved    []Reserved
 	Subnets     []*Subnet
-	Pos         Pos // where the plan starts; Pos.File names the plan file
+	SPF         SPFSettings // how to build the domain's SPF record
+	Pos         Pos         // where the plan starts; Pos.File names the plan file
 }
+
+// SPFSettings say how to build the SPF record (RFC 7208) that authorizes
+// the plan's senders. The zero value is the default: no includes, policy
+// "-all", scope streams, no extra IPv4 networks, nothing to merge into.
+type SPFSettings struct {
+	Include     []string       // domains whose SPF records are included, e.g. an ESP's _spf.esp.example.net, without the trailing dot
+	Policy      string         // the closing all: "-all" (fail) or "~all" (softfail); "" means "-all"
+	Scope       SPFScope       // which IPv6 addresses the record lists; "" means SPFScopeStreams
+	IPv4        []netip.Prefix // IPv4 networks to authorize besides the senders' own IPv4 addresses
+	Existing    string         // the record already published, to merge the plan's terms into; "" for none
+	ExistingPos Pos            // where Existing is written, for errors about it
+	Pos         Pos            // where the spf settings start; zero when the plan has none
+}
+
+// SPFScope says which IPv6 addresses a plan's SPF record lists.
+type SPFScope string
+
+const (
+	// SPFScopeStreams lists the whole /64 of each mail subnet that has
+	// senders: the unit blocklists judge a stream by, and room for the
+	// stream to add hosts without an SPF change.
+	SPFScopeStreams SPFScope = "streams"
+	// SPFScopeHosts lists each sending host's address as a /128.
+	SPFScopeHosts SPFScope = "hosts"
+)
 
 // A Subnet is a block of the plan: a /64 that holds hosts or links, or a
 // shorter prefix (a /56 site) that holds more subnets.

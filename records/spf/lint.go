@@ -1,0 +1,599 @@
+package spf
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Severity says how much a Finding matters.
+type Severity uint8
+
+// Severities, from least to most serious; the zero Severity is not one of
+// them.
+const (
+	Info    Severity = iota + 1 // worth knowing; nothing to fix
+	Warning                     // works, but not as the publisher probably means, or against a SHOULD
+	Error                       // receivers return permerror or authorize what they should not
+)
+
+// String returns "info", "warning" or "error".
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return "Severity(" + strconv.Itoa(int(s)) + ")"
+}
+
+// A Finding is one problem Lint or LintDomain found in an SPF record.
+type Finding struct {
+	Severity Severity
+	Domain   string // the name whose record it is about; "" from Lint
+	Term     string // the term as written; "" when the finding is about the whole record
+	Offset   int    // byte offset in the record text of Term, or of the octet at fault
+	Message  string
+	RFC      string // where the rule comes from, e.g. "RFC 7208 §4.6.4"
+}
+
+// String returns the finding on one line:
+// "[DOMAIN: ]SEVERITY[ at offset N (TERM)]: MESSAGE (RFC)".
+func (f Finding) String() string {
+	var b strings.Builder
+	if f.Domain != "" {
+		b.WriteString(f.Domain + ": ")
+	}
+	b.WriteString(f.Severity.String())
+	if f.Term != "" {
+		fmt.Fprintf(&b, " at offset %d (%s)", f.Offset, f.Term)
+	}
+	b.WriteString(": " + f.Message)
+	if f.RFC != "" {
+		b.WriteString(" (" + f.RFC + ")")
+	}
+	return b.String()
+}
+
+// DefaultNameLen is the length in octets that [Lint] counts for the name
+// a record is published at, which it does not know, in the size check:
+// the wire form of a name such as "_spf.mail.example.com.". [LintName]
+// counts the real name.
+const DefaultNameLen = 32
+
+// The size limits of RFC 7208 §3.4, in octets of the name plus its TXT
+// data: above sizeWarn the answer may not fit a 512-octet UDP message
+// with the rest of the response; above sizeError it cannot.
+const (
+	sizeWarn  = 450
+	sizeError = 512
+)
+
+// maxDNSTerms, maxMX and maxVoid are the limits of RFC 7208 §4.6.4.
+const (
+	maxDNSTerms = 10
+	maxMX       = 10
+	maxVoid     = 2
+)
+
+// Lint checks the text of one SPF record without DNS and returns what it
+// finds: findings about a term sorted by offset, then those about the
+// whole record. As it does not know the name the record is published at,
+// the size check counts [DefaultNameLen] octets for it; [LintName] takes
+// the name. [LintDomain] follows includes and redirects and counts
+// lookups across the whole evaluation.
+//
+// A term that does not parse, including a macro that does not (RFC 7208
+// §7.1), is an Error finding at its offset; the other terms are still
+// checked. The checks: ptr (§5.5); +all, ?all and ip4:/ip6: of /0
+// (§5.1, §8.2, §5.6); neither all nor redirect= (§4.7); mechanisms after
+// all (§5.1); redirect= with all (§6.1); redirect= or exp= more than once
+// (§6); unknown modifiers (§6, Info); ip4: and ip6: with host bits set or
+// IPv4-mapped (§5.6); repeated, redundant or never reached ranges
+// (§4.6.2); more than 10 DNS-querying terms (§4.6.4); the name and TXT
+// data over 450 octets (Warning) or 512 (Error) (§3.4); non-ASCII octets
+// (§7.1).
+func Lint(txt string) []Finding { return lint(txt, DefaultNameLen, 0, true) }
+
+// LintName is [Lint] for a record published at name: the size check
+// counts the wire form of name (its length plus two octets, for the first
+// label's length octet and the root).
+func LintName(name, txt string) []Finding {
+	return lint(txt, nameLen(name), 0, true)
+}
+
+func nameLen(name string) int {
+	name = strings.TrimSuffix(name, ".")
+	if name == "" {
+		return 1
+	}
+	return len(name) + 2
+}
+
+// token is one space-separated piece of a record text.
+type token struct {
+	text   string
+	offset int
+}
+
+// lint runs the static checks on txt. nameLen is the wire length of the
+// name; others is the TXT data of the name's other TXT records, which
+// share the answer; dnsCount says whether to count DNS-querying terms
+// (LintDomain counts them across the evaluation instead).
+func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
+	var out []Finding
+	written := map[int]string{} // the text of each term, by offset
+	w := func(t Term) string { return written[t.Offset] }
+	add := func(sev Severity, t Term, rfc, format string, args ...any) {
+		out = append(out, Finding{Severity: sev, Term: w(t), Offset: t.Offset, Message: fmt.Sprintf(format, args...), RFC: rfc})
+	}
+	toks := split(txt)
+	if len(toks) == 0 || !IsSPF(txt) {
+		f := Finding{Severity: Error, Message: "the record does not start with v=spf1, so receivers do not take it for an SPF record", RFC: "RFC 7208 §4.5"}
+		if len(toks) > 0 {
+			f.Term = toks[0].text
+		}
+		return []Finding{f}
+	}
+
+	// Non-ASCII: the first such octet of each term.
+	bad := map[int]bool{}
+	for i, tok := range toks {
+		for j := 0; j < len(tok.text); j++ {
+			if c := tok.text[j]; c >= 0x80 {
+				out = append(out, Finding{Severity: Error, Term: tok.text, Offset: tok.offset + j,
+					Message: fmt.Sprintf("octet 0x%02x is not ASCII; SPF records are ASCII text, and a name with other characters must be written in its A-label (xn--) form", c),
+					RFC:     "RFC 7208 §7.1"})
+				bad[i] = true
+				break
+			}
+		}
+	}
+
+	// Parse each term on its own, so one bad term hides no other finding.
+	var terms []Term
+	for i, tok := range toks[1:] {
+		if bad[i+1] {
+			continue
+		}
+		r, err := Parse("v=spf1 " + tok.text)
+		if err != nil {
+			f := Finding{Severity: Error, Term: tok.text, Offset: tok.offset, Message: err.Error(), RFC: "RFC 7208 §4.6.1"}
+			var pe *ParseError
+			if errors.As(err, &pe) {
+				f.Message = pe.Msg
+				if off := pe.Offset - len("v=spf1 "); off > 0 && off < len(tok.text) {
+					f.Offset += off
+				}
+			}
+			if strings.Contains(tok.text, "%") {
+				f.RFC = "RFC 7208 §7.1"
+			}
+			// The parser cites its section at the end of the message.
+			if i := strings.LastIndex(f.Message, " (RFC "); i > 0 && strings.HasSuffix(f.Message, ")") {
+				f.Message, f.RFC = f.Message[:i], f.Message[i+2:len(f.Message)-1]
+			}
+			out = append(out, f)
+			continue
+		}
+		for _, t := range r.Terms { // one
+			t.Offset = tok.offset
+			written[t.Offset] = tok.text
+			terms = append(terms, t)
+		}
+	}
+
+	firstAll := -1
+	var redirect, exp *Term
+	for i := range terms {
+		t := terms[i]
+		switch t.Kind {
+		case PTR:
+			add(Warning, t, "RFC 7208 §5.5", "ptr SHOULD NOT be used: it is slow and unreliable, and receivers may skip it; list the addresses with ip4: and ip6: instead")
+		case All:
+			if firstAll >= 0 {
+				break
+			}
+			firstAll = i
+			switch t.Qualifier {
+			case QualifierNone, QualifierPass:
+				add(Error, t, "RFC 7208 §5.1", "%s authorizes every address on the Internet to send mail as this domain; end the record with -all or ~all", w(t))
+			case QualifierNeutral:
+				add(Warning, t, "RFC 7208 §8.2", "%s gives neutral: receivers treat mail from unlisted addresses as if there were no SPF record; end the record with -all or ~all", w(t))
+			}
+		case Redirect, Exp:
+			first := &redirect
+			if t.Kind == Exp {
+				first = &exp
+			}
+			if *first != nil {
+				add(Error, t, "RFC 7208 §6", "%s= appears again after %s at offset %d; a record may have one %s=, and receivers return permerror", t.Kind, w(**first), (*first).Offset, t.Kind)
+				break
+			}
+			*first = &terms[i]
+		case Unknown:
+			add(Info, t, "RFC 7208 §6", "%s= is not a modifier receivers know, so they ignore it; check its spelling (redirect=, exp=)", t.Name)
+		case IP4, IP6:
+			p := t.Prefix
+			switch {
+			case t.Kind == IP6 && p.Addr().Is4In6() && p.Bits() == 96:
+				add(Error, t, "RFC 7208 §5.6", "%s is the IPv4-mapped range, which never matches: receivers check IPv4 senders against ip4: terms only; remove it", w(t))
+			case t.Kind == IP6 && p.Addr().Is4In6() && p.Bits() > 96:
+				m := t
+				m.Kind, m.Prefix = IP4, netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96).Masked()
+				add(Error, t, "RFC 7208 §5.6", "%s is IPv4-mapped and never matches: receivers check IPv4 senders against ip4: terms only; write %s", w(t), m)
+			case p.Bits() == 0 && passing(t.Qualifier):
+				add(Error, t, "RFC 7208 §5.6", "%s authorizes every IPv%d address on the Internet to send mail as this domain; list your own networks", w(t), map[Kind]int{IP4: 4, IP6: 6}[t.Kind])
+			case p.Masked() != p:
+				m := t
+				m.Prefix = p.Masked()
+				add(Warning, t, "RFC 7208 §5.6", "%s has host bits set; receivers compare only the first %d bits, so it means %s: write that", w(t), p.Bits(), m)
+			}
+		}
+	}
+	if firstAll >= 0 {
+		for _, t := range terms[firstAll+1:] {
+			if !t.Kind.IsModifier() {
+				add(Warning, t, "RFC 7208 §5.1", "%s comes after %s and is never evaluated; move it before %s or remove it", w(t), w(terms[firstAll]), w(terms[firstAll]))
+			}
+		}
+		if redirect != nil {
+			add(Warning, *redirect, "RFC 7208 §6.1", "%s is ignored because the record has %s", w(*redirect), w(terms[firstAll]))
+		}
+	} else if redirect == nil {
+		out = append(out, Finding{Severity: Warning, Offset: len(txt), RFC: "RFC 7208 §4.7",
+			Message: "the record has neither all nor redirect=, so unlisted senders get neutral, as with no SPF record; end it with -all or ~all"})
+	}
+	reached := terms
+	if firstAll >= 0 {
+		reached = terms[:firstAll+1]
+	}
+	out = append(out, overlaps(reached, w)...)
+
+	if dnsCount {
+		// In evaluation order: the mechanisms up to all, then redirect=.
+		var querying []Term
+		for _, t := range reached {
+			if t.Kind.QueriesDNS() && !t.Kind.IsModifier() {
+				querying = append(querying, t)
+			}
+		}
+		if redirect != nil && firstAll < 0 {
+			querying = append(querying, *redirect)
+		}
+		if n := len(querying); n > maxDNSTerms {
+			t := querying[maxDNSTerms]
+			add(Error, t, "RFC 7208 §4.6.4", "the record has %d terms that query DNS (include, a, mx, ptr, exists, redirect=); receivers allow 10 in a whole evaluation and return permerror at %s, the 11th", n, w(t))
+		}
+	}
+
+	// Term findings by offset, then those about the whole record.
+	slices.SortStableFunc(out, func(x, y Finding) int {
+		switch {
+		case x.Term == "" && y.Term != "":
+			return 1
+		case x.Term != "" && y.Term == "":
+			return -1
+		}
+		return cmp.Compare(x.Offset, y.Offset)
+	})
+
+	size := nameLen + txtDataLen(len(txt)) + others
+	switch {
+	case size > sizeError:
+		out = append(out, Finding{Severity: Error, RFC: "RFC 7208 §3.4", Message: fmt.Sprintf(
+			"the name and its TXT data take %d octets, over %d: the answer does not fit a 512-octet UDP message and receivers without TCP or EDNS get none; shorten the record, e.g. by aggregating ranges or moving some to an include", size, sizeError)})
+	case size > sizeWarn:
+		out = append(out, Finding{Severity: Warning, RFC: "RFC 7208 §3.4", Message: fmt.Sprintf(
+			"the name and its TXT data take %d octets, over %d: the answer may not fit a 512-octet UDP message; shorten the record", size, sizeWarn)})
+	}
+	return out
+}
+
+// txtDataLen returns the RDATA length of a TXT record holding n octets of
+// text: the text and one length octet per string of up to 255 octets.
+func txtDataLen(n int) int { return n + max(1, (n+254)/255) }
+
+// overlaps finds ip4: and ip6: terms that repeat or lie inside one
+// another: a later term inside an earlier one with the same result is
+// redundant, with another result never reached; an earlier term inside a
+// later one with the same result is redundant (a narrower earlier term
+// with another result is an exception and fine).
+func overlaps(terms []Term, w func(Term) string) []Finding {
+	var out []Finding
+	for j, b := range terms {
+		if !isRange(b) {
+			continue
+		}
+		for _, a := range terms[:j] {
+			if !isRange(a) || a.Kind != b.Kind {
+				continue
+			}
+			pa, pb := a.Prefix.Masked(), b.Prefix.Masked()
+			same := passing(a.Qualifier) == passing(b.Qualifier) && (passing(a.Qualifier) || a.Qualifier == b.Qualifier)
+			f := Finding{Severity: Warning, Term: w(b), Offset: b.Offset, RFC: "RFC 7208 §4.6.2"}
+			switch {
+			case pa == pb && same:
+				f.Message = fmt.Sprintf("%s repeats %s at offset %d; remove one", w(b), w(a), a.Offset)
+			case contains(pa, pb) && same:
+				f.Message = fmt.Sprintf("%s is redundant: %s at offset %d covers it", w(b), w(a), a.Offset)
+			case contains(pa, pb):
+				f.Message = fmt.Sprintf("%s is never reached: %s at offset %d covers it and matches first", w(b), w(a), a.Offset)
+			case contains(pb, pa) && same:
+				f.Term, f.Offset = w(a), a.Offset
+				f.Message = fmt.Sprintf("%s is redundant: %s at offset %d covers it", w(a), w(b), b.Offset)
+			default:
+				continue
+			}
+			out = append(out, f)
+			break
+		}
+	}
+	return out
+}
+
+// isRange reports whether t is an ip4: or ip6: term that can match.
+func isRange(t Term) bool {
+	return (t.Kind == IP4 || t.Kind == IP6) && t.Prefix.IsValid() && !(t.Kind == IP6 && t.Prefix.Addr().Is4In6() && t.Prefix.Bits() >= 96)
+}
+
+// split returns the space-separated pieces of s with their offsets.
+func split(s string) []token {
+	var out []token
+	for i := 0; i < len(s); {
+		if s[i] == ' ' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] != ' ' {
+			j++
+		}
+		out = append(out, token{s[i:j], i})
+		i = j
+	}
+	return out
+}
+
+// LintDomain looks up the SPF record of domain with r and checks it: one
+// SPF record among its TXT records (RFC 7208 §3.2, §4.5), then the static
+// checks of [Lint] on it and on every record that its include: and
+// redirect= terms lead to, followed recursively, each finding naming its
+// domain. Across the whole evaluation it counts, as receivers would for a
+// sender that no mechanism matches: DNS-querying terms (more than 10 is an
+// error), MX hosts per mx (more than 10), void lookups, which find no
+// records (more than 2, counted for IPv4 and IPv6 senders apart, as a
+// and AAAA lookups differ), and loops (RFC 7208 §4.6.4). The size check
+// counts the name and all of its TXT records, which share one answer.
+//
+// Terms whose domain holds macros depend on the sender and are not
+// followed (an Info finding says so); ptr is not looked up. A lookup
+// error other than ErrNoRecords is an Error finding (receivers return
+// temperror). A nil r finds nothing but that it cannot look.
+func LintDomain(ctx context.Context, r Resolver, domain string) []Finding {
+	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
+	if r == nil {
+		return []Finding{{Severity: Error, Domain: domain, Message: "no resolver: checking a domain needs DNS; use Lint to check a record's text offline"}}
+	}
+	w := &walker{ctx: ctx, r: r, domain: domain, linted: map[string]bool{}}
+	w.visit(domain, Term{}, "")
+	if w.count > maxDNSTerms {
+		f := w.eleventh
+		f.Severity, f.RFC = Error, "RFC 7208 §4.6.4"
+		f.Message = fmt.Sprintf("evaluating %s can take %d DNS-querying terms (include, a, mx, ptr, exists, redirect=) across its records; receivers allow 10 and return permerror at %s, the 11th", domain, w.count, f.Term)
+		w.out = append(w.out, f)
+	}
+	w.voids()
+	return w.out
+}
+
+// walker follows one domain's SPF evaluation for LintDomain.
+type walker struct {
+	ctx          context.Context
+	r            Resolver
+	domain       string // the domain LintDomain was given
+	out          []Finding
+	linted       map[string]bool // domains whose record has had the static checks
+	path         []string        // the include and redirect chain, for loops
+	count        int             // DNS-querying terms so far
+	eleventh     Finding         // where the count passed 10
+	void4, void6 []string        // the terms whose lookups found nothing, per sender family
+}
+
+// maxDepth bounds how deep the walker follows includes: well past what
+// the 10-term limit lets receivers reach.
+const maxDepth = 2 * maxDNSTerms
+
+func (w *walker) add(f Finding) { w.out = append(w.out, f) }
+
+// voids reports the void lookups, if too many: once for IPv4 and IPv6
+// senders when they are the same, else for each family over the limit.
+func (w *walker) voids() {
+	report := func(who string, terms []string) {
+		w.add(Finding{Severity: Error, Domain: w.domain, RFC: "RFC 7208 §4.6.4", Message: fmt.Sprintf(
+			"%d lookups find no records for %s (%s); receivers allow %d such void lookups and then return permerror",
+			len(terms), who, strings.Join(terms, ", "), maxVoid)})
+	}
+	if len(w.void6) > maxVoid && slices.Equal(w.void4, w.void6) {
+		report("any sender", w.void6)
+		return
+	}
+	if len(w.void6) > maxVoid {
+		report("an IPv6 sender", w.void6)
+	}
+	if len(w.void4) > maxVoid {
+		report("an IPv4 sender", w.void4)
+	}
+}
+
+// visit checks the SPF record of domain, reached through the term via of
+// the record of from ("" for the domain LintDomain was given).
+func (w *walker) visit(domain string, via Term, from string) {
+	where := func(f Finding) Finding {
+		if from != "" {
+			f.Domain, f.Term, f.Offset = from, via.String(), via.Offset
+		} else {
+			f.Domain = domain
+		}
+		return f
+	}
+	txts, err := w.r.LookupTXT(w.ctx, domain)
+	switch {
+	case errors.Is(err, ErrNoRecords):
+		txts = nil
+	case err != nil:
+		w.add(where(Finding{Severity: Error, RFC: "RFC 7208 §4.4", Message: fmt.Sprintf("looking up the TXT records of %s failed: %v; receivers return temperror", domain, err)}))
+		return
+	}
+	if len(txts) == 0 && from != "" {
+		w.void(from+": "+via.String(), true, true)
+	}
+	var spf []string
+	others := 0
+	for _, t := range txts {
+		if IsSPF(t) {
+			spf = append(spf, t)
+		} else {
+			others += txtDataLen(len(t))
+		}
+	}
+	switch {
+	case len(spf) == 0 && from == "":
+		w.add(where(Finding{Severity: Error, RFC: "RFC 7208 §4.5", Message: fmt.Sprintf("%s has no SPF record; receivers get none and cannot tell its senders from forgers", domain)}))
+		return
+	case len(spf) == 0 && via.Kind == Include:
+		w.add(where(Finding{Severity: Error, RFC: "RFC 7208 §5.2", Message: fmt.Sprintf("%s has no SPF record; receivers return permerror for %s", domain, via)}))
+		return
+	case len(spf) == 0:
+		w.add(where(Finding{Severity: Error, RFC: "RFC 7208 §6.1", Message: fmt.Sprintf("%s has no SPF record; receivers return permerror for %s", domain, via)}))
+		return
+	case len(spf) > 1:
+		w.add(where(Finding{Severity: Error, RFC: "RFC 7208 §3.2", Message: fmt.Sprintf("%s has %d SPF records; receivers return permerror: merge them into one", domain, len(spf))}))
+		return
+	}
+	txt := spf[0]
+	if !w.linted[domain] {
+		w.linted[domain] = true
+		for _, f := range lint(txt, nameLen(domain), others, false) {
+			f.Domain = domain
+			w.add(f)
+		}
+	}
+	rec, err := Parse(txt)
+	if err != nil {
+		return // reported by lint
+	}
+	w.path = append(w.path, domain)
+	defer func() { w.path = w.path[:len(w.path)-1] }()
+	hasAll := hasKind(rec, All)
+	var redirect *Term
+	for _, t := range rec.Terms {
+		if t.Kind == Redirect {
+			if redirect == nil {
+				redirect = &t
+			}
+			continue
+		}
+		if t.Kind.IsModifier() {
+			continue
+		}
+		if t.Kind.QueriesDNS() {
+			w.term(domain, t)
+		}
+		if t.Kind == All {
+			break
+		}
+	}
+	if redirect != nil && !hasAll {
+		w.term(domain, *redirect)
+	}
+}
+
+// term counts and follows one DNS-querying term of domain's record.
+func (w *walker) term(domain string, t Term) {
+	if w.count++; w.count == maxDNSTerms+1 {
+		w.eleventh = Finding{Domain: domain, Term: t.String(), Offset: t.Offset}
+	}
+	at := Finding{Domain: domain, Term: t.String(), Offset: t.Offset}
+	target := t.Domain
+	if target == "" {
+		target = domain
+	}
+	if t.Kind == PTR {
+		return
+	}
+	if strings.Contains(target, "%") {
+		at.Severity, at.RFC = Info, "RFC 7208 §7"
+		at.Message = fmt.Sprintf("%s uses macros, so its target depends on the sender; it is counted but not followed", t)
+		w.add(at)
+		return
+	}
+	target = strings.ToLower(strings.TrimSuffix(target, "."))
+	failed := func(what string, err error) {
+		at.Severity, at.RFC = Error, "RFC 7208 §4.4"
+		at.Message = fmt.Sprintf("looking up the %s records of %s failed: %v; receivers return temperror", what, target, err)
+		w.add(at)
+	}
+	switch t.Kind {
+	case Include, Redirect:
+		for _, d := range w.path {
+			if d == target {
+				at.Severity, at.RFC = Error, "RFC 7208 §4.6.4"
+				at.Message = fmt.Sprintf("%s loops back to %s (%s); receivers stop with permerror", t, target, strings.Join(append(w.path, target), " → "))
+				w.add(at)
+				return
+			}
+		}
+		if len(w.path) >= maxDepth || w.count > 5*maxDNSTerms {
+			return // far past the limit, which is reported
+		}
+		w.visit(target, t, domain)
+	case A:
+		a, err4 := w.r.LookupA(w.ctx, target)
+		aaaa, err6 := w.r.LookupAAAA(w.ctx, target)
+		for _, err := range []error{err4, err6} {
+			if err != nil && !errors.Is(err, ErrNoRecords) {
+				failed("address", err)
+				return
+			}
+		}
+		w.void(domain+": "+t.String(), len(a) == 0, len(aaaa) == 0)
+	case Exists:
+		a, err := w.r.LookupA(w.ctx, target)
+		if err != nil && !errors.Is(err, ErrNoRecords) {
+			failed("A", err)
+			return
+		}
+		w.void(domain+": "+t.String(), len(a) == 0, len(a) == 0)
+	case MX:
+		mx, err := w.r.LookupMX(w.ctx, target)
+		if err != nil && !errors.Is(err, ErrNoRecords) {
+			failed("MX", err)
+			return
+		}
+		w.void(domain+": "+t.String(), len(mx) == 0, len(mx) == 0)
+		if len(mx) > maxMX {
+			at.Severity, at.RFC = Error, "RFC 7208 §4.6.4"
+			at.Message = fmt.Sprintf("%s has %d MX hosts; receivers look up at most %d per mx and return permerror", target, len(mx), maxMX)
+			w.add(at)
+		}
+	}
+}
+
+// void records a lookup that found nothing for IPv4 or IPv6 senders.
+func (w *walker) void(what string, v4, v6 bool) {
+	if v4 {
+		w.void4 = append(w.void4, what)
+	}
+	if v6 {
+		w.void6 = append(w.void6, what)
+	}
+}
