@@ -10,10 +10,37 @@ import (
 
 	"github.com/ip6plan/ip6plan/plan"
 	"github.com/ip6plan/ip6plan/records"
+	"github.com/ip6plan/ip6plan/records/spf"
 )
 
-// writers print an allocation in each -o format.
-var writers = map[string]func(io.Writer, *plan.Allocation) error{
+// A view is what `ip6plan plan` shows: the allocation, the reverse zones
+// that cover it and the domain's SPF record ("" when the plan has no
+// domain).
+type view struct {
+	*plan.Allocation
+	zones []records.ReverseZone
+	spf   string
+}
+
+// newView gathers the zones and the SPF record of an allocation.
+func newView(a *plan.Allocation) (*view, error) {
+	zones, err := records.ReverseZonesOf(a, 0)
+	if err != nil {
+		return nil, err
+	}
+	v := &view{Allocation: a, zones: zones}
+	if a.Plan.Domain != "" {
+		r, err := spf.Build(a)
+		if err != nil {
+			return nil, err
+		}
+		v.spf = r.String()
+	}
+	return v, nil
+}
+
+// writers print a view in each -o format.
+var writers = map[string]func(io.Writer, *view) error{
 	"table":    writeTable,
 	"csv":      writeCSV,
 	"json":     writeJSON,
@@ -26,7 +53,7 @@ type row struct {
 	kind, path, prefix, purpose, fqdn, address, ptr string
 }
 
-func rows(a *plan.Allocation) (subnets, hosts []row) {
+func rows(a *view) (subnets, hosts []row) {
 	for _, s := range a.Subnets {
 		subnets = append(subnets, row{kind: "subnet", path: s.Path, prefix: s.Prefix.String(), purpose: s.Subnet.Purpose})
 	}
@@ -44,14 +71,14 @@ func rows(a *plan.Allocation) (subnets, hosts []row) {
 	return subnets, hosts
 }
 
-func writeTable(w io.Writer, a *plan.Allocation) error {
+func writeTable(w io.Writer, a *view) error {
 	subnets, hosts := rows(a)
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "SUBNET\tPREFIX\tPURPOSE")
 	for _, r := range subnets {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.path, r.prefix, dash(r.purpose))
 	}
-	if err := tw.Flush(); err != nil || len(hosts) == 0 {
+	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintln(w)
@@ -60,7 +87,20 @@ func writeTable(w io.Writer, a *plan.Allocation) error {
 	for _, r := range hosts {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.fqdn, r.address, r.ptr)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "REVERSE ZONE\tPREFIX")
+	for _, z := range a.zones {
+		fmt.Fprintf(tw, "%s\t%s\n", z.Name(), z.Prefix)
+	}
+	if err := tw.Flush(); err != nil || a.spf == "" {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\nSPF %s.\n%s\n", a.Plan.Domain, a.spf)
+	return err
 }
 
 func dash(s string) string {
@@ -70,7 +110,7 @@ func dash(s string) string {
 	return s
 }
 
-func writeCSV(w io.Writer, a *plan.Allocation) error {
+func writeCSV(w io.Writer, a *view) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"kind", "path", "prefix", "purpose", "fqdn", "address", "ptr"})
 	subnets, hosts := rows(a)
@@ -81,7 +121,7 @@ func writeCSV(w io.Writer, a *plan.Allocation) error {
 	return cw.Error()
 }
 
-func writeMarkdown(w io.Writer, a *plan.Allocation) error {
+func writeMarkdown(w io.Writer, a *view) error {
 	subnets, hosts := rows(a)
 	var b strings.Builder
 	b.WriteString("| Subnet | Prefix | Purpose |\n|---|---|---|\n")
@@ -93,6 +133,13 @@ func writeMarkdown(w io.Writer, a *plan.Allocation) error {
 		for _, r := range hosts {
 			fmt.Fprintf(&b, "| %s | `%s` | `%s` |\n", mdEscape(r.fqdn), r.address, r.ptr)
 		}
+	}
+	b.WriteString("\n| Reverse zone | Prefix |\n|---|---|\n")
+	for _, z := range a.zones {
+		fmt.Fprintf(&b, "| `%s` | `%s` |\n", z.Name(), z.Prefix)
+	}
+	if a.spf != "" {
+		fmt.Fprintf(&b, "\nSPF for `%s.`: `%s`\n", a.Plan.Domain, a.spf)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -107,6 +154,8 @@ type jsonAllocation struct {
 	Subnets  []jsonSubnet `json:"subnets"`
 	Hosts    []jsonHost   `json:"hosts"`
 	Links    []jsonLink   `json:"links"`
+	Zones    []jsonZone   `json:"reverse_zones"`
+	SPF      string       `json:"spf,omitempty"`
 	Held     []jsonHeld   `json:"held"`
 	Warnings []string     `json:"warnings"`
 }
@@ -135,15 +184,23 @@ type jsonLink struct {
 	Prefix string `json:"prefix"`
 }
 
+type jsonZone struct {
+	Name   string `json:"name"`
+	Prefix string `json:"prefix"`
+}
+
 type jsonHeld struct {
 	Kind   string `json:"kind"`
 	Path   string `json:"path"`
 	Prefix string `json:"prefix"`
 }
 
-func writeJSON(w io.Writer, a *plan.Allocation) error {
-	doc := jsonAllocation{Prefix: a.Plan.Prefix.String(), Domain: a.Plan.Domain,
-		Subnets: []jsonSubnet{}, Hosts: []jsonHost{}, Links: []jsonLink{}, Held: []jsonHeld{}, Warnings: []string{}}
+func writeJSON(w io.Writer, a *view) error {
+	doc := jsonAllocation{Prefix: a.Plan.Prefix.String(), Domain: a.Plan.Domain, SPF: a.spf,
+		Subnets: []jsonSubnet{}, Hosts: []jsonHost{}, Links: []jsonLink{}, Zones: []jsonZone{}, Held: []jsonHeld{}, Warnings: []string{}}
+	for _, z := range a.zones {
+		doc.Zones = append(doc.Zones, jsonZone{z.Name(), z.Prefix.String()})
+	}
 	for _, s := range a.Subnets {
 		doc.Subnets = append(doc.Subnets, jsonSubnet{s.Subnet.Name, s.Path, s.Prefix.String(), s.Subnet.Purpose, s.Depth})
 	}

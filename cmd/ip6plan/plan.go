@@ -79,11 +79,12 @@ func newPlanCmd() *cobra.Command {
 	)
 	c := &cobra.Command{
 		Use:   "plan -f PLAN",
-		Short: "Allocate a plan's subnets and hosts and update its lock",
+		Short: "Allocate a plan's subnets and hosts, update its lock, show zones and SPF",
 		Long: `plan allocates every subnet, host and link of the plan, keeping each entry the
 lock file already has where it is, writes the lock back atomically and prints
-the allocation. With --dry-run it prints what would change in the lock and
-writes nothing.`,
+the allocation: subnets, hosts with their PTR names, the reverse zones that
+cover the prefix, and the domain's SPF record. With --dry-run it prints what
+would change in the lock and writes nothing.`,
 		Example: `  ip6plan plan -f testdata/example.yaml
   ip6plan plan -f plan.yaml -o json | jq '.hosts[].address'
   ip6plan plan -f plan.yaml --dry-run`,
@@ -103,7 +104,11 @@ writes nothing.`,
 			if err := flags.saveLock(old, a.Lock); err != nil {
 				return err
 			}
-			return write(c.OutOrStdout(), a)
+			v, err := newView(a)
+			if err != nil {
+				return &exitError{exitInput, err}
+			}
+			return write(c.OutOrStdout(), v)
 		},
 	}
 	flags.register(c)
