@@ -75,17 +75,19 @@ type Checker struct {
 // mx, ptr, exists, redirect), at most MaxVoid terms whose lookup answers
 // no records (NXDOMAIN or no data), at most MaxMX MX records per mx, and
 // the first 10 PTR names for ptr and %{p}; going over the first three is
-// Permerror. A DNS error other than "no records" is Temperror, except in
-// ptr, where it means no match (§5.5), and in exp, where it means the
-// default explanation (§6.2).
+// Permerror. A term counts as void when the query for the name it names
+// answers no records, or when that name, once expanded, is not one DNS
+// can hold (an empty label, a label over 63 octets). A DNS error other
+// than "no records" is Temperror, except in ptr, where it means no match
+// (§5.5), and in exp, where it means the default explanation (§6.2).
 func (c *Checker) CheckHost(ctx context.Context, ip netip.Addr, domain, sender, helo string) (Result, string, error) {
+	domain = strings.TrimSuffix(domain, ".")
 	e, o := c.start(ip, domain, sender, helo)
 	if o == nil {
-		d := strings.TrimSuffix(domain, ".")
-		if !isValidDomain(d) {
+		if !isValidDomain(domain) {
 			o = &outcome{result: None, text: fmt.Sprintf("%q is not a valid domain name (RFC 7208 §4.3)", domain)}
 		} else {
-			o = e.checkHost(ctx, d, true)
+			o = e.checkHost(ctx, domain, true)
 		}
 	}
 	return o.returned()
@@ -189,7 +191,7 @@ func (c *Checker) start(ip netip.Addr, domain, sender, helo string) (*evaluation
 // used.
 func (e *evaluation) checkHost(ctx context.Context, domain string, wantExp bool) *outcome {
 	if !isValidDomain(domain) {
-		return &outcome{result: None, text: fmt.Sprintf("%q is not a valid domain name (RFC 7208 §4.3)", domain)}
+		return &outcome{result: None, text: fmt.Sprintf("%q is not a valid domain name", domain)}
 	}
 	if e.res == nil {
 		return tempErr(domain, nil, fmt.Errorf("looking up its SPF record: %w", ErrOffline))
@@ -376,7 +378,11 @@ func (e *evaluation) match(ctx context.Context, t *Term, domain string) (bool, *
 		return e.include(ctx, t, domain, target)
 	}
 	if !isValidName(target) {
-		// Not a name DNS can hold: it does not exist (RFC 7208 §4.8).
+		if t.Kind == PTR {
+			return false, nil // no validated name can be in it
+		}
+		// Not a name DNS can hold: it does not exist (RFC 7208 §4.8), as
+		// if the lookup had answered NXDOMAIN.
 		return false, e.void(domain, t)
 	}
 	if e.res == nil {

@@ -51,8 +51,8 @@ func TestCheckRecordOffline(t *testing.T) {
 			reason: `example.com: "exists:%{ir}.bl.example.org": needs DNS, and the checker is offline (no Resolver)`},
 		{name: "impossible names are void without DNS", record: "v=spf1 a:a..example.org mx:b..example.org -all", ip: "192.0.2.1", want: Fail,
 			reason: "domain of bounce@example.com does not designate 192.0.2.1 as permitted sender"},
-		{name: "third void lookup", record: "v=spf1 a:a..example.org mx:b..example.org ptr:c..example.org -all", ip: "192.0.2.1", want: Permerror,
-			reason: `example.com: "ptr:c..example.org": more than 2 void lookups in the evaluation (RFC 7208 §4.6.4)`},
+		{name: "third void lookup", record: "v=spf1 a:a..example.org mx:b..example.org ptr:c..example.org exists:d..example.org -all", ip: "192.0.2.1", want: Permerror,
+			reason: `example.com: "exists:d..example.org": more than 2 void lookups in the evaluation (RFC 7208 §4.6.4)`},
 		{name: "redirect twice", record: "v=spf1 redirect=a.example.org ip4:192.0.2.1 redirect=b.example.org", ip: "192.0.2.1", want: Permerror,
 			reason: `example.com: "redirect=b.example.org": redirect= appears more than once (RFC 7208 §6)`},
 		{name: "exp twice", record: "v=spf1 +all exp=a.example.org exp=a.example.org", ip: "192.0.2.1", want: Permerror,
@@ -115,6 +115,7 @@ var testZone = zoneResolver{
 	"slow.example.com":    {{typ: "TIMEOUT"}},
 	"dup.example.com":     {{typ: "TXT", txt: "v=spf1 -all"}, {typ: "TXT", txt: "V=SPF1 +all"}},
 	"bad.example.com":     {{typ: "TXT", txt: "v=spf1 ip6:2001:db8::/129 -all"}},
+	"incbad.example.com":  {{typ: "TXT", txt: "v=spf1 include:x..%{d}"}},
 	"incnone.example.com": {{typ: "TXT", txt: "v=spf1 include:nothing.example.com -all"}},
 }
 
@@ -149,6 +150,8 @@ func TestCheckHost(t *testing.T) {
 			reason: "dup.example.com: 2 SPF records: there must be one (RFC 7208 §4.5)"},
 		{name: "syntax error", domain: "bad.example.com", ip: "192.0.2.2", want: Permerror,
 			reason: `bad.example.com: term "ip6:2001:db8::/129" at offset 7: cidr length 129 is more than 128`},
+		{name: "include of no domain", domain: "incbad.example.com", ip: "192.0.2.2", want: Permerror,
+			reason: `incbad.example.com: "include:x..%{d}": "x..incbad.example.com" is not a valid domain name (RFC 7208 §5.2)`},
 		{name: "include of nothing", domain: "incnone.example.com", ip: "192.0.2.2", want: Permerror,
 			reason: `incnone.example.com: "include:nothing.example.com": no SPF record at nothing.example.com (RFC 7208 §5.2)`},
 		{name: "no record", domain: "nothing.example.com", ip: "192.0.2.2", want: None, reason: "no SPF record at nothing.example.com"},

@@ -1,13 +1,17 @@
 package spf
 
 import (
+	"context"
+	"net/netip"
 	"strings"
 	"testing"
 )
 
+var fuzzClients = []netip.Addr{netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("::ffff:192.0.2.1")}
+
 // FuzzParse checks that Parse never panics, that its errors point at a
-// term of the input, and that what it accepts survives a round trip
-// through String.
+// term of the input, that what it accepts survives a round trip through
+// String, and that offline evaluation of it never panics.
 func FuzzParse(f *testing.F) {
 	for _, tc := range parseCases {
 		f.Add(tc.in)
@@ -46,6 +50,14 @@ func FuzzParse(f *testing.F) {
 		}
 		if again.String() != out {
 			t.Fatalf("Parse(%q): String %q, after the round trip %q", s, out, again.String())
+		}
+		// Offline evaluation never panics, and errs exactly on errors.
+		var c Checker
+		for _, ip := range fuzzClients {
+			res, _, err := c.CheckRecord(context.Background(), r, ip, "example.com", "a-b+c@example.com", "mail.example.com")
+			if (res == Temperror || res == Permerror) != (err != nil) {
+				t.Fatalf("CheckRecord(%q, %s) = %s with error %v", s, ip, res, err)
+			}
 		}
 	})
 }
