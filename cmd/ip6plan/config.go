@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ip6plan/ip6plan/plan/planfile"
+	"github.com/ip6plan/ip6plan/records/config"
+)
+
+func newConfigCmd() *cobra.Command {
+	var (
+		flags planFlags
+		hosts []string
+		iface string
+		dir   string
+		force bool
+	)
+	var kinds []string
+	for _, k := range config.Kinds() {
+		kinds = append(kinds, string(k))
+	}
+	c := &cobra.Command{
+		Use:   "config KIND -f PLAN --host NAME[,NAME...] [--iface IF] [-d DIR]",
+		Short: "Write MTA, network and firewall settings for a machine's planned hosts",
+		Long: `config writes the settings a machine needs to use the addresses the plan gives
+it. KIND is one of:
+  postfix    main.cf and master.cf: inet_protocols, smtp_bind_address6,
+             smtp_address_preference, mynetworks, and one smtp transport per
+             mail stream with -o smtp_bind_address6= and -o smtp_helo_name=
+  exim       smtp transports with interface and helo_data
+  sendmail   sendmail.mc DAEMON_OPTIONS and CLIENT_OPTIONS (Family=inet6)
+  rhel       ifcfg lines (IPV6INIT, IPV6ADDR, IPV6_DEFAULTGW) and the nmcli command
+  debian     an /etc/network/interfaces.d file (iface IF inet6 static)
+  netplan    a netplan YAML file
+  networkd   a systemd-networkd .network file
+  freebsd    rc.conf lines (ifconfig_IF_ipv6, ipv6_defaultrouter)
+  windows    netsh interface ipv6 commands
+  nftables   an nft ruleset for what the hosts serve, ICMPv6 per RFC 4890
+  ip6tables  the same as an ip6tables-restore file
+
+--host names the planned hosts the machine carries, by name, FQDN or path;
+give several (a comma list, or --host again) when one box sends several
+streams: each keeps its own address and HELO name. The HELO name is always the
+host's PTR name. The operating system kinds set the default route via the
+gateway of the hosts' subnet (gateway: in the plan) and refuse a subnet
+without one. Host settings turn off autoconfiguration and temporary
+addresses, whose addresses have no PTR.
+
+Without -d the files go to standard output, each opening with a comment that
+names where it belongs. With -d DIR each is written atomically to DIR under
+its base name; an existing file is kept unless --force. The lock is updated
+like 'ip6plan plan' does: these addresses are now in use.`,
+		Example: `  ip6plan config postfix -f plan.yaml --host mta1,mta2
+  ip6plan config netplan -f plan.yaml --host mta1 --iface ens3 -d /tmp/out
+  ip6plan config nftables -f plan.yaml --host www --host ns1
+  ip6plan config freebsd -f plan.yaml --host mta1.example.com --iface vtnet0`,
+		ValidArgs: kinds,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return &exitError{exitInput, fmt.Errorf("say which settings to write: one of %s", strings.Join(kinds, ", "))}
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			kind, err := config.ParseKind(args[0])
+			if err != nil {
+				return &exitError{exitInput, err}
+			}
+			if dir != "" {
+				if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+					return &exitError{exitInput, fmt.Errorf("output directory %s does not exist; create it first", dir)}
+				}
+			}
+			a, old, err := flags.load(c)
+			if err != nil {
+				return err
+			}
+			files, err := config.Generate(kind, a, config.Options{Hosts: hosts, Iface: iface})
+			if err != nil {
+				return &exitError{exitInput, err}
+			}
+			if err := flags.saveLock(old, a.Lock); err != nil {
+				return err
+			}
+			out := c.OutOrStdout()
+			if dir == "" {
+				for i, f := range files {
+					if i > 0 {
+						fmt.Fprintln(out)
+					}
+					fmt.Fprint(out, f.Content)
+				}
+				return nil
+			}
+			for _, f := range files {
+				p := filepath.Join(dir, path.Base(f.Path))
+				if err := planfile.WriteNew(p, []byte(f.Content), f.Mode, force); err != nil {
+					return &exitError{exitInput, err}
+				}
+				if f.Part {
+					fmt.Fprintf(out, "%s\twritten: add its lines to %s\n", p, f.Path)
+				} else {
+					fmt.Fprintf(out, "%s\twritten: install it as %s\n", p, f.Path)
+				}
+			}
+			return nil
+		},
+	}
+	flags.register(c)
+	fl := c.Flags()
+	fl.StringSliceVar(&hosts, "host", nil, "the planned hosts on the machine: name, FQDN or path (comma list, or repeat)")
+	fl.StringVar(&iface, "iface", "", `network interface (default eth0; em0 for freebsd, "Ethernet" for windows)`)
+	fl.StringVarP(&dir, "dir", "d", "", "write the files into this directory instead of standard output")
+	fl.BoolVar(&force, "force", false, "with -d: overwrite existing files")
+	c.MarkFlagRequired("host")
+	c.MarkFlagDirname("dir")
+	return c
+}
