@@ -1,0 +1,76 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Calculator is the subnet calculator: a prefix's range, class and size,
+// its children of any length, page by page, the nibble-aligned length for
+// a number of children, and its reverse zones.
+type Calculator struct {
+	app.Compo
+
+	input     string
+	childBits int
+	need      uint64
+	page      uint64
+}
+
+// OnInit starts with the documentation /48.
+func (c *Calculator) OnInit() {
+	c.input, c.childBits, c.need = "2001:db8:d6::/48", 56, 20
+}
+
+// Result returns what the calculator shows for its inputs.
+func (c *Calculator) Result() CalcResult {
+	return Calculate(c.input, c.childBits, c.need, c.page)
+}
+
+// Render draws the inputs and the result.
+func (c *Calculator) Render() app.UI {
+	r := c.Result()
+	num := func(id, v string, set func(string)) app.UI {
+		return app.Input().ID(id).Type("number").Value(v).
+			OnChange(func(ctx app.Context, e app.Event) { set(ctx.JSSrc().Get("value").String()); c.page = 0 })
+	}
+	var body app.UI
+	if r.Err != "" {
+		body = app.P().Class("err").ID("calc-err").Text(r.Err)
+	} else {
+		last := new(bigCounter).set(r.Pages)
+		body = app.Div().Body(
+			app.Dl().Class("facts").Body(
+				app.Dt().Text("Prefix"), app.Dd().Class("mono").ID("calc-prefix").Text(r.Prefix.String()),
+				app.Dt().Text("First address"), app.Dd().Class("mono").Text(r.Prefix.Addr().String()),
+				app.Dt().Text("Last address"), app.Dd().Class("mono").Text(r.Last.String()),
+				app.Dt().Text("Class"), app.Dd().Text(r.Class),
+				app.Dt().Text("Addresses"), app.Dd().Text(r.Addresses),
+				app.Dt().Text(fmt.Sprintf("/%d children", r.ChildBits)), app.Dd().ID("calc-children").Text(r.Children),
+				app.Dt().Text("Nibble advice"), app.Dd().ID("calc-advice").Text(r.Advice),
+				app.Dt().Text("Reverse zones"), app.Dd().Class("mono").Text(strings.Join(r.Zones, "\n")),
+			),
+			app.H3().Text(fmt.Sprintf("/%d children, page %d of %s", r.ChildBits, r.Page+1, last)),
+			app.Ol().Class("children mono").Attr("start", r.Page*CalcPage+1).Body(app.Range(r.List).Slice(func(i int) app.UI {
+				return app.Li().Text(r.List[i].String())
+			})),
+			app.Button().Text("← previous").Disabled(r.Page == 0).OnClick(func(app.Context, app.Event) { c.page-- }),
+			app.Button().Text("next →").Disabled(uint64(len(r.List)) < CalcPage || last.is(r.Page+1)).OnClick(func(app.Context, app.Event) { c.page++ }),
+		)
+	}
+	return app.Div().Class("calc-view").Body(
+		app.Div().Class("inputs").Body(
+			app.Label().Text("Prefix"),
+			app.Input().ID("calc-input").Type("text").Value(c.input).Spellcheck(false).
+				OnChange(func(ctx app.Context, e app.Event) { c.input, c.page = ctx.JSSrc().Get("value").String(), 0 }),
+			app.Label().Text("Child length /"),
+			num("calc-bits", strconv.Itoa(c.childBits), func(s string) { c.childBits, _ = strconv.Atoi(s) }),
+			app.Label().Text("Children needed"),
+			num("calc-need", strconv.FormatUint(c.need, 10), func(s string) { c.need, _ = strconv.ParseUint(s, 10, 64) }),
+		),
+		body,
+	)
+}

@@ -1,0 +1,322 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/ip6plan/ip6plan/plan"
+)
+
+// lineHeight is the text area's line height in pixels; error marks are
+// placed by it, next to the line they are about.
+const lineHeight = 18
+
+// Editor edits the plan as a form or as YAML/JSON text, with each error
+// shown next to the field or line that caused it.
+type Editor struct {
+	app.Compo
+	Doc *Doc
+	Rev uint64
+
+	text    bool // the text view rather than the form
+	form    *Form
+	formRev uint64
+	seq     int // of the last keystroke, for the pause before re-planning
+
+	// The text area holds what the user typed; its node keeps the text it
+	// was last given (shown) until the plan changes from elsewhere, since
+	// setting a 2 MB value again costs the browser a second of layout.
+	typed, shown string
+}
+
+// textAreaValue returns the value the text area's node carries.
+func (c *Editor) textAreaValue() string {
+	if c.Doc.Source != c.typed {
+		c.shown, c.typed = c.Doc.Source, ""
+	}
+	return c.shown
+}
+
+// Form returns the form of the current revision.
+func (c *Editor) Form() *Form {
+	if c.form == nil || c.formRev != c.Doc.Rev {
+		c.form, c.formRev = ParseForm(c.Doc.Source), c.Doc.Rev
+	}
+	return c.form
+}
+
+// Render draws the editor and the plan's summary.
+func (c *Editor) Render() app.UI {
+	mode := func(text bool, title string) app.UI {
+		cls := "mode"
+		if c.text == text {
+			cls += " active"
+		}
+		return app.Button().Class(cls).DataSet("mode", map[bool]string{false: "form", true: "text"}[text]).Text(title).
+			OnClick(func(app.Context, app.Event) {
+				c.text = text
+				c.shown, c.typed = c.Doc.Source, "" // a new text area starts from the plan
+			})
+	}
+	var body app.UI
+	if c.text {
+		body = c.renderText()
+	} else {
+		body = c.renderForm()
+	}
+	return app.Div().Class("editor-view").Body(
+		app.Section().Class("editor").Body(
+			app.Div().Class("modes").Body(mode(false, "Form"), mode(true, "YAML / JSON")),
+			// Always there, so that the text area after it keeps its place
+			// (and its node) when the plan turns stale.
+			app.P().Class(map[bool]string{true: "stale", false: "stale hidden"}[c.Doc.Stale]).
+				Text("The other views show the last plan that worked until the errors are fixed."),
+			body,
+		),
+		c.renderSummary(),
+	)
+}
+
+func (c *Editor) edit(ctx app.Context, op func(*Form) error) {
+	f := ParseForm(c.Doc.Source)
+	if err := op(f); err != nil {
+		app.Log(err)
+		return
+	}
+	c.Doc.SetSource(f.Text())
+}
+
+func (c *Editor) onField(id string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		v := ctx.JSSrc().Get("value").String()
+		c.edit(ctx, func(f *Form) error { return f.Set(id, v) })
+	}
+}
+
+func errs(msgs []string) app.UI {
+	return app.Range(msgs).Slice(func(i int) app.UI {
+		return app.Div().Class("err").Text(msgs[i])
+	})
+}
+
+func (c *Editor) input(f Field, placeholder string, errors map[string][]string) app.UI {
+	cls := "field " + f.key
+	if len(errors[f.ID]) > 0 {
+		cls += " bad"
+	}
+	return app.Span().Class(cls).DataSet("field", f.ID).Body(
+		app.Input().Type("text").Value(f.Value).Placeholder(placeholder).Spellcheck(false).
+			OnChange(c.onField(f.ID), app.EventScope(f.ID)),
+		errs(errors[f.ID]),
+	)
+}
+
+// formLimit is the largest plan text the form edits: a form of 65,536
+// subnets would be 262,144 inputs. Bigger plans are edited as text.
+const formLimit = 256 << 10
+
+func (c *Editor) renderForm() app.UI {
+	if len(c.Doc.Source) > formLimit {
+		return app.Div().Class("form").Body(app.P().ID("form-too-big").Text(fmt.Sprintf(
+			"This plan is %d KB of text, too big for the form: edit it in the YAML / JSON view.", len(c.Doc.Source)>>10)))
+	}
+	f := c.Form()
+	if f.Err != "" {
+		return app.Div().Class("form").Body(app.P().Class("err").Text(f.Err))
+	}
+	errors := f.Attach(c.Doc.Errors)
+	hostsOf := map[string][]int{}
+	for _, h := range f.Hosts {
+		hostsOf[h.Subnet] = append(hostsOf[h.Subnet], h.Index)
+	}
+	var rows []app.UI
+	for _, s := range f.Subnets {
+		rows = append(rows, c.subnetRow(s, errors))
+		for _, hi := range hostsOf[s.Path] {
+			rows = append(rows, c.hostRow(f.Hosts[hi], s.Depth, errors))
+		}
+	}
+	return app.Div().Class("form").Body(
+		app.Div().Class("inputs").Body(
+			app.Label().Text("Prefix"), c.input(f.Prefix, "2001:db8:d6::/48", errors),
+			app.Label().Text("Domain"), c.input(f.Domain, "example.com", errors),
+		),
+		app.If(len(errors[""]) > 0, func() app.UI {
+			return app.Div().Class("plan-errs").DataSet("field", "plan").Body(errs(errors[""]))
+		}),
+		app.H2().Text("Subnets and hosts"),
+		app.Div().Class("rows").Body(rows...),
+		app.Button().Class("add").ID("add-subnet").Text("+ subnet").
+			OnClick(func(ctx app.Context, e app.Event) {
+				c.edit(ctx, func(f *Form) error { return f.AddSubnet(-1, fmt.Sprintf("subnet%d", len(f.Subnets)+1)) })
+			}),
+	)
+}
+
+func (c *Editor) subnetRow(s FormSubnet, errors map[string][]string) app.UI {
+	id := "s" + strconv.Itoa(s.Index)
+	return app.Div().Class("subnet").DataSet("subnet", s.Path).Style("margin-left", strconv.Itoa(s.Depth*24)+"px").Body(
+		app.Span().Class("kind").Text("subnet"),
+		c.input(s.Name, "name", errors),
+		app.Span().Class("slash").Text("/"),
+		c.input(s.Size, "64", errors),
+		c.input(s.Purpose, "purpose", errors),
+		app.If(s.HostsOK, func() app.UI {
+			return app.Button().Class("add").DataSet("add-host", s.Path).Text("+ host").
+				OnClick(func(ctx app.Context, e app.Event) {
+					c.edit(ctx, func(f *Form) error { return f.AddHost(s.Index, fmt.Sprintf("host%d", len(f.Hosts)+1)) })
+				}, app.EventScope(id, "host"))
+		}).Else(func() app.UI {
+			return app.Button().Class("add").DataSet("add-subnet", s.Path).Text("+ subnet").
+				OnClick(func(ctx app.Context, e app.Event) {
+					c.edit(ctx, func(f *Form) error { return f.AddSubnet(s.Index, fmt.Sprintf("subnet%d", len(f.Subnets)+1)) })
+				}, app.EventScope(id, "subnet"))
+		}),
+		app.Button().Class("remove").Title("Remove this subnet and all it holds").Text("×").
+			OnClick(func(ctx app.Context, e app.Event) {
+				c.edit(ctx, func(f *Form) error { return f.RemoveSubnet(s.Index) })
+			}, app.EventScope(id, "remove")),
+		errs(errors[id]),
+	)
+}
+
+func (c *Editor) hostRow(h FormHost, depth int, errors map[string][]string) app.UI {
+	id := "h" + strconv.Itoa(h.Index)
+	return app.Div().Class("host").DataSet("host", h.Subnet+"/"+h.Name.Value).Style("margin-left", strconv.Itoa(depth*24+24)+"px").Body(
+		app.Span().Class("kind").Text("host"),
+		c.input(h.Name, "name", errors),
+		app.Span().Class("field").DataSet("field", h.Scheme.ID).Body(
+			app.Select().OnChange(c.onField(h.Scheme.ID), app.EventScope(h.Scheme.ID)).Body(
+				app.Range(Schemes).Slice(func(i int) app.UI {
+					label := Schemes[i]
+					if label == "" {
+						label = "scheme…"
+					}
+					return app.Option().Value(Schemes[i]).Selected(Schemes[i] == h.Scheme.Value).Text(label)
+				}),
+			),
+			errs(errors[h.Scheme.ID]),
+		),
+		c.input(h.Address, "address (::25)", errors),
+		c.input(h.Roles, "roles: outbound, mx", errors),
+		app.Button().Class("remove").Title("Remove this host").Text("×").
+			OnClick(func(ctx app.Context, e app.Event) {
+				c.edit(ctx, func(f *Form) error { return f.RemoveHost(h.Index) })
+			}, app.EventScope(id, "remove")),
+		errs(errors[id]),
+	)
+}
+
+func (c *Editor) renderText() app.UI {
+	src := c.Doc.Source
+	lines := strings.Count(src, "\n") + 2
+	return app.Div().Class("text").Body(
+		app.Div().Class("code").Body(
+			app.Textarea().ID("plan-text").Class("plan-text").Text(c.textAreaValue()).Rows(lines).Wrap("off").Spellcheck(false).
+				Style("height", strconv.Itoa(lines*lineHeight+8)+"px").
+				OnInput(c.onTextInput).OnChange(c.onTextChange),
+			app.Range(c.Doc.Errors).Slice(func(i int) app.UI {
+				p := c.Doc.Errors[i]
+				line := max(p.Line, 1)
+				return app.Div().Class("mark").DataSet("line", p.Line).
+					Style("top", strconv.Itoa((line-1)*lineHeight+4)+"px").
+					Body(app.Span().Class("pos").Text(fmt.Sprintf("%d:%d", p.Line, p.Col)), app.Text(" "+p.Msg))
+			}),
+		),
+		app.Ul().Class("problems").Body(
+			app.Range(c.Doc.Errors).Slice(func(i int) app.UI {
+				p := c.Doc.Errors[i]
+				return app.Li().Class("err").Body(
+					app.A().Href("#").Text(fmt.Sprintf("line %d, column %d", p.Line, p.Col)).
+						OnClick(func(ctx app.Context, e app.Event) {
+							e.PreventDefault()
+							selectLine(c.Doc.Source, p.Line)
+						}, app.EventScope("err", i, p.Line)),
+					app.Text(": "+p.Msg),
+				)
+			}),
+		),
+	)
+}
+
+// selectLine selects a line of the plan text, so the user lands on an error.
+func selectLine(src string, line int) {
+	if !app.IsClient || line < 1 {
+		return
+	}
+	start := 0
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(src[start:], '\n')
+		if i < 0 {
+			break
+		}
+		start += i + 1
+	}
+	end := start + max(strings.IndexByte(src[start:], '\n'), 0)
+	ta := app.Window().GetElementByID("plan-text")
+	ta.Call("focus")
+	ta.Call("setSelectionRange", len([]rune(src[:start])), len([]rune(src[:end])))
+}
+
+// onTextInput re-plans after a short pause in typing, so a big plan is not
+// re-planned on every keystroke.
+func (c *Editor) onTextInput(ctx app.Context, e app.Event) {
+	v := ctx.JSSrc().Get("value").String()
+	c.typed = v
+	c.seq++
+	seq := c.seq
+	ctx.After(300*time.Millisecond, func(ctx app.Context) {
+		if seq == c.seq && v != c.Doc.Source {
+			c.Doc.SetSource(v)
+		}
+	})
+}
+
+// onTextChange re-plans at once when the text area loses focus.
+func (c *Editor) onTextChange(ctx app.Context, e app.Event) {
+	c.seq++
+	v := ctx.JSSrc().Get("value").String()
+	c.typed = v
+	if v != c.Doc.Source {
+		c.Doc.SetSource(v)
+	}
+}
+
+func (c *Editor) renderSummary() app.UI {
+	d := c.Doc
+	var facts []app.UI
+	fact := func(k, v string) { facts = append(facts, app.Dt().Text(k), app.Dd().Text(v)) }
+	if a := d.Alloc; a != nil {
+		p := a.Plan.Prefix
+		fact("Prefix", p.String())
+		cl := plan.ClassOf(p)
+		fact("Class", cl.String())
+		fact("/64s", plan.FormatCount(plan.ChildCount(p, 64)))
+		fact("Subnets", plan.FormatCount(bigInt(len(a.Subnets))))
+		fact("Hosts", plan.FormatCount(bigInt(len(a.Hosts))))
+		fact("Links", strconv.Itoa(len(a.Links)))
+		if a.Plan.Domain != "" {
+			fact("Domain", a.Plan.Domain)
+		}
+	}
+	return app.Aside().Class("summary").Body(
+		app.H2().Text("Summary"),
+		app.Dl().Body(facts...),
+		app.If(len(d.Errors) > 0, func() app.UI {
+			return app.P().Class("err").ID("error-count").Text(fmt.Sprintf("%d error(s) in the plan", len(d.Errors)))
+		}),
+		app.If(len(d.Warnings) > 0, func() app.UI {
+			return app.Div().Class("warnings").Body(
+				app.H3().Text("Warnings"),
+				app.Ul().Body(app.Range(d.Warnings).Slice(func(i int) app.UI {
+					w := d.Warnings[i]
+					return app.Li().Class("warn").Text(fmt.Sprintf("%d:%d %s", w.Line, w.Col, w.Msg))
+				})),
+			)
+		}),
+	)
+}

@@ -1,0 +1,377 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// A Form is the plan text seen as fields: prefix, domain, each subnet and
+// each host, each field tied to the YAML node it edits. An edit changes
+// that node and writes the document back, so whatever the form does not
+// show (comments, reserved ranges, SPF settings, pins) stays as it was.
+// Fields know where their text is, so the positions of plan errors map
+// back to them.
+type Form struct {
+	doc     yaml.Node
+	Prefix  Field
+	Domain  Field
+	Subnets []FormSubnet
+	Hosts   []FormHost
+	Err     string // why the text cannot be edited as a form
+}
+
+// A Field is one value of the form.
+type Field struct {
+	ID    string // "prefix", "domain", "s2.size", "h0.address"
+	Value string
+	key   string
+	m     *yaml.Node // the mapping that holds it
+	line  int        // where its value is, or its mapping when absent
+	col   int
+}
+
+// A FormSubnet is one subnet of the form, at any depth.
+type FormSubnet struct {
+	Index               int
+	Path                string
+	Depth               int
+	Name, Size, Purpose Field
+	HostsOK             bool // its size is 64: it can hold hosts
+	m                   *yaml.Node
+	line, col, last     int
+	parent              *yaml.Node // the sequence that holds it
+}
+
+// A FormHost is one host of the form.
+type FormHost struct {
+	Index                        int
+	Subnet                       string // the path of its subnet
+	Name, Scheme, Address, Roles Field
+	m                            *yaml.Node
+	line, col, last              int
+	parent                       *yaml.Node
+}
+
+// Schemes lists the host schemes the form offers ("" is the default).
+var Schemes = []string{"", "sequential", "service", "ipv4", "ipv4-decimal", "eui64", "stable", "dynamic"}
+
+// ParseForm reads plan text into a Form. Text that is not a YAML (or JSON)
+// mapping gives a Form with Err set.
+func ParseForm(src string) *Form {
+	f := &Form{}
+	if err := yaml.Unmarshal([]byte(src), &f.doc); err != nil {
+		f.Err = "the text is not YAML the form can edit; fix it in the text view: " + err.Error()
+		return f
+	}
+	if f.doc.Kind == 0 {
+		f.doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode}}}
+	}
+	root := f.root()
+	if root == nil {
+		f.Err = "the plan must be a mapping of keys (prefix:, subnets:, ...); fix it in the text view"
+		return f
+	}
+	f.Prefix = field("prefix", root, "prefix")
+	f.Domain = field("domain", root, "domain")
+	f.walk(root, "", 0)
+	return f
+}
+
+func (f *Form) root() *yaml.Node {
+	if f.doc.Kind != yaml.DocumentNode || len(f.doc.Content) != 1 || f.doc.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	return f.doc.Content[0]
+}
+
+// lookup returns the value node of key in mapping m.
+func lookup(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func field(id string, m *yaml.Node, key string) Field {
+	f := Field{ID: id, key: key, m: m, line: m.Line, col: m.Column}
+	if v := lookup(m, key); v != nil {
+		f.line, f.col = v.Line, v.Column
+		switch v.Kind {
+		case yaml.ScalarNode:
+			f.Value = v.Value
+		case yaml.SequenceNode:
+			var parts []string
+			for _, e := range v.Content {
+				parts = append(parts, e.Value)
+			}
+			f.Value = strings.Join(parts, ", ")
+		}
+	}
+	return f
+}
+
+// lastLine returns the last line a node's text reaches.
+func lastLine(n *yaml.Node) int {
+	l := n.Line
+	for _, c := range n.Content {
+		l = max(l, lastLine(c))
+	}
+	return l
+}
+
+func (f *Form) walk(m *yaml.Node, path string, depth int) {
+	seq := lookup(m, "subnets")
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return
+	}
+	for _, s := range seq.Content {
+		if s.Kind != yaml.MappingNode {
+			continue
+		}
+		i := len(f.Subnets)
+		id := "s" + strconv.Itoa(i)
+		name := field(id+".name", s, "name")
+		p := name.Value
+		if path != "" {
+			p = path + "/" + name.Value
+		}
+		fs := FormSubnet{Index: i, Path: p, Depth: depth, Name: name,
+			Size: field(id+".size", s, "size"), Purpose: field(id+".purpose", s, "purpose"),
+			m: s, line: s.Line, col: s.Column, last: lastLine(s), parent: seq}
+		fs.HostsOK = fs.Size.Value == "64"
+		f.Subnets = append(f.Subnets, fs)
+		if hosts := lookup(s, "hosts"); hosts != nil && hosts.Kind == yaml.SequenceNode {
+			for _, h := range hosts.Content {
+				if h.Kind != yaml.MappingNode {
+					continue
+				}
+				j := len(f.Hosts)
+				hid := "h" + strconv.Itoa(j)
+				f.Hosts = append(f.Hosts, FormHost{Index: j, Subnet: p,
+					Name: field(hid+".name", h, "name"), Scheme: field(hid+".scheme", h, "scheme"),
+					Address: field(hid+".address", h, "address"), Roles: field(hid+".roles", h, "roles"),
+					m: h, line: h.Line, col: h.Column, last: lastLine(h), parent: hosts})
+			}
+		}
+		f.walk(s, p, depth+1)
+	}
+}
+
+// fields returns every field of the form.
+func (f *Form) fields() []*Field {
+	fs := []*Field{&f.Prefix, &f.Domain}
+	for i := range f.Subnets {
+		s := &f.Subnets[i]
+		fs = append(fs, &s.Name, &s.Size, &s.Purpose)
+	}
+	for i := range f.Hosts {
+		h := &f.Hosts[i]
+		fs = append(fs, &h.Name, &h.Scheme, &h.Address, &h.Roles)
+	}
+	return fs
+}
+
+// Attach sorts problems by the form element they belong to: a field ID
+// when a problem points at a field's value, "s<i>" or "h<i>" when it
+// points elsewhere inside a subnet or host, and "" for the plan as a whole.
+func (f *Form) Attach(problems []Problem) map[string][]string {
+	out := map[string][]string{}
+	for _, p := range problems {
+		id := f.owner(p)
+		out[id] = append(out[id], p.Msg)
+	}
+	return out
+}
+
+func (f *Form) owner(p Problem) string {
+	if p.Line == 0 {
+		return ""
+	}
+	for _, fd := range f.fields() {
+		if fd.line == p.Line && fd.col == p.Col && lookup(fd.m, fd.key) != nil {
+			return fd.ID
+		}
+	}
+	// The innermost host or subnet whose text holds the position.
+	for _, h := range f.Hosts {
+		if p.Line >= h.line && p.Line <= h.last && (p.Line > h.line || p.Col >= h.col) {
+			return "h" + strconv.Itoa(h.Index)
+		}
+	}
+	best := ""
+	for _, s := range f.Subnets {
+		if p.Line >= s.line && p.Line <= s.last && (p.Line > s.line || p.Col >= s.col) {
+			best = "s" + strconv.Itoa(s.Index) // later subnets are deeper
+		}
+	}
+	return best
+}
+
+// Set changes the field with the given ID. An empty value removes an
+// optional key. Roles are a comma-separated list.
+func (f *Form) Set(id, value string) error {
+	if f.Err != "" {
+		return errors.New(f.Err)
+	}
+	value = strings.TrimSpace(value)
+	for _, fd := range f.fields() {
+		if fd.ID != id {
+			continue
+		}
+		setKey(fd.m, fd.key, value, fd.key == "roles")
+		fd.Value = value
+		return nil
+	}
+	return fmt.Errorf("no form field %q", id)
+}
+
+func scalar(v string) *yaml.Node {
+	tag := "!!str"
+	if _, err := strconv.Atoi(v); err == nil {
+		tag = "!!int"
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v}
+}
+
+// setKey sets key in mapping m; an empty value removes the key unless it is
+// a name or prefix, which must stay (as an empty value the plan reports).
+func setKey(m *yaml.Node, key, value string, list bool) {
+	var v *yaml.Node
+	switch {
+	case list:
+		v = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+		for _, part := range strings.Split(value, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				v.Content = append(v.Content, scalar(part))
+			}
+		}
+		if len(v.Content) == 0 {
+			value = ""
+		}
+	default:
+		v = scalar(value)
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != key {
+			continue
+		}
+		if value == "" && key != "name" && key != "prefix" {
+			m.Content = append(m.Content[:i], m.Content[i+2:]...)
+			return
+		}
+		old := m.Content[i+1]
+		v.LineComment, v.HeadComment, v.FootComment = old.LineComment, old.HeadComment, old.FootComment
+		m.Content[i+1] = v
+		return
+	}
+	if value == "" && key != "name" && key != "prefix" {
+		return
+	}
+	k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}
+	// Keep name first, as plans are written.
+	if key == "prefix" || key == "name" {
+		m.Content = append([]*yaml.Node{k, v}, m.Content...)
+		return
+	}
+	m.Content = append(m.Content, k, v)
+}
+
+// AddSubnet appends a new /64 named name under the subnet with index
+// parent, or at the top level when parent is -1.
+func (f *Form) AddSubnet(parent int, name string) error {
+	if f.Err != "" {
+		return errors.New(f.Err)
+	}
+	m := f.root()
+	if parent >= 0 {
+		if parent >= len(f.Subnets) {
+			return fmt.Errorf("no subnet %d", parent)
+		}
+		m = f.Subnets[parent].m
+	}
+	s := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	setKey(s, "name", name, false)
+	setKey(s, "size", "64", false)
+	setKey(s, "purpose", "lan", false)
+	seqAppend(m, "subnets", s)
+	return nil
+}
+
+// AddHost appends a host named name to the subnet with the given index.
+func (f *Form) AddHost(subnet int, name string) error {
+	if f.Err != "" {
+		return errors.New(f.Err)
+	}
+	if subnet < 0 || subnet >= len(f.Subnets) {
+		return fmt.Errorf("no subnet %d", subnet)
+	}
+	h := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle}
+	setKey(h, "name", name, false)
+	seqAppend(f.Subnets[subnet].m, "hosts", h)
+	return nil
+}
+
+func seqAppend(m *yaml.Node, key string, item *yaml.Node) {
+	seq := lookup(m, key)
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		seq = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+		setKeyNode(m, key, seq)
+	}
+	seq.Content = append(seq.Content, item)
+}
+
+func setKeyNode(m *yaml.Node, key string, v *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content[i+1] = v
+			return
+		}
+	}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, v)
+}
+
+// RemoveSubnet removes the subnet with the given index, with all it holds.
+func (f *Form) RemoveSubnet(i int) error {
+	if i < 0 || i >= len(f.Subnets) {
+		return fmt.Errorf("no subnet %d", i)
+	}
+	removeItem(f.Subnets[i].parent, f.Subnets[i].m)
+	return nil
+}
+
+// RemoveHost removes the host with the given index.
+func (f *Form) RemoveHost(i int) error {
+	if i < 0 || i >= len(f.Hosts) {
+		return fmt.Errorf("no host %d", i)
+	}
+	removeItem(f.Hosts[i].parent, f.Hosts[i].m)
+	return nil
+}
+
+func removeItem(seq, item *yaml.Node) {
+	for i, c := range seq.Content {
+		if c == item {
+			seq.Content = append(seq.Content[:i], seq.Content[i+1:]...)
+			return
+		}
+	}
+}
+
+// Text returns the plan text with the form's edits.
+func (f *Form) Text() string {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&f.doc); err != nil {
+		return ""
+	}
+	enc.Close()
+	return b.String()
+}

@@ -1,0 +1,269 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/records"
+	"github.com/ip6plan/ip6plan/records/config"
+	"github.com/ip6plan/ip6plan/records/spf"
+)
+
+// An Output is one text the user can read, copy and download.
+type Output struct {
+	ID       string // stable key: "forward", "reverse", "spf", "postfix", "plan", "lock"
+	Title    string
+	FileName string // the download's name
+	Text     string
+	Err      string   // why the text could not be made; Text is then empty
+	Notes    []string // lint findings and other remarks shown with the text
+}
+
+// outputs are the texts of one revision, built when first asked for.
+type outputs struct {
+	list  []Output
+	hosts []HostRow
+}
+
+// Outputs returns the exports of the current allocation, in display order.
+// They are built once per revision.
+func (d *Doc) Outputs() []Output {
+	d.build()
+	return d.out.list
+}
+
+// Output returns the export with the given ID.
+func (d *Doc) Output(id string) Output {
+	for _, o := range d.Outputs() {
+		if o.ID == id {
+			return o
+		}
+	}
+	return Output{ID: id, Err: "no such output"}
+}
+
+func (d *Doc) build() {
+	if d.out != nil {
+		return
+	}
+	d.out = &outputs{}
+	a := d.Alloc
+	if a == nil {
+		d.out.list = []Output{{ID: "plan", Title: "Plan file", FileName: FileName, Text: d.Source}}
+		return
+	}
+	serial := todaySerial()
+	cfg, cfgErr := records.ConfigFor(a.Plan, serial)
+	hosts := records.HostsOf(a)
+	d.out.list = []Output{
+		forwardZone(a, cfg, cfgErr, hosts),
+		reverseZones(a, cfg, cfgErr, hosts),
+		spfRecord(a),
+		postfix(a),
+		{ID: "plan", Title: "Plan file", FileName: FileName, Text: d.Source},
+		{ID: "lock", Title: "Lock file", FileName: "plan.lock", Text: d.LockText(),
+			Notes: []string{"Keep it next to the plan: it holds every address where it was placed."}},
+	}
+	d.out.hosts = hostRows(a)
+}
+
+func todaySerial() uint32 {
+	y, m, day := time.Now().UTC().Date()
+	return uint32(y*1000000 + int(m)*10000 + day*100)
+}
+
+func forwardZone(a *plan.Allocation, cfg records.ZoneConfig, cfgErr error, hosts []records.Host) Output {
+	o := Output{ID: "forward", Title: "Forward zone", FileName: "forward.zone"}
+	if a.Plan.Domain == "" {
+		o.Err = "the plan has no domain, so there is no forward zone: add domain: example.com"
+		return o
+	}
+	o.FileName = a.Plan.Domain + ".zone"
+	ttl := a.Plan.TTL
+	if cfgErr == nil {
+		ttl = cfg.TTL
+	}
+	rrs := records.ForwardRecords(hosts, ttl)
+	var b bytes.Buffer
+	var err error
+	if cfgErr == nil {
+		if err = records.WriteForwardZone(&b, a.Plan.Domain+".", cfg, rrs); err != nil {
+			cfgErr = err
+			b.Reset()
+		}
+	}
+	if cfgErr != nil {
+		err = records.WriteForwardSnippet(&b, rrs)
+		o.Notes = append(o.Notes, "A snippet to paste into the zone of "+a.Plan.Domain+", not a zone of its own: "+cfgErr.Error()+".")
+	}
+	if err != nil {
+		o.Err = err.Error()
+		return o
+	}
+	o.Text = b.String()
+	return o
+}
+
+func reverseZones(a *plan.Allocation, cfg records.ZoneConfig, cfgErr error, hosts []records.Host) Output {
+	o := Output{ID: "reverse", Title: "Reverse zones", FileName: "reverse.zones"}
+	zones, err := records.ReverseZonesOf(a, 0)
+	if err != nil {
+		o.Err = err.Error()
+		return o
+	}
+	if cfgErr != nil {
+		o.Err = "reverse zones need name servers and a contact in the plan: " + cfgErr.Error()
+		return o
+	}
+	var b bytes.Buffer
+	for _, z := range zones {
+		if err := records.WriteReverseZone(&b, z, cfg, records.Delegated(z, zones), slices.Values(hosts)); err != nil {
+			o.Err = err.Error()
+			return o
+		}
+	}
+	names := make([]string, len(zones))
+	for i, z := range zones {
+		names[i] = z.Name()
+	}
+	o.Notes = append(o.Notes, fmt.Sprintf("%d zone(s): %s", len(zones), strings.Join(names, ", ")))
+	o.Text = b.String()
+	return o
+}
+
+func spfRecord(a *plan.Allocation) Output {
+	o := Output{ID: "spf", Title: "SPF", FileName: "spf.txt"}
+	if a.Plan.Domain == "" {
+		o.Err = "the plan has no domain to publish SPF for: add domain: example.com"
+		return o
+	}
+	rrs, err := spf.TXTRecords(a)
+	if err != nil {
+		o.Err = err.Error()
+		return o
+	}
+	var b strings.Builder
+	for _, rr := range rrs {
+		fmt.Fprintf(&b, "%s\t%d\tIN\tTXT\t%s\n", rr.Name, rr.TTL, rr.Data)
+	}
+	o.Text = b.String()
+	if r, err := spf.Build(a); err == nil && len(rrs) > 0 {
+		o.Notes = append(o.Notes, "Record: "+r.String())
+		findings := spf.LintName(rrs[0].Name, r.String())
+		for _, f := range findings {
+			o.Notes = append(o.Notes, "Lint: "+f.String())
+		}
+		if len(findings) == 0 {
+			o.Notes = append(o.Notes, "Lint: no findings (RFC 7208)")
+		}
+	}
+	return o
+}
+
+// postfix writes the Postfix settings of each sending host with
+// records/config: the address it binds and the HELO name its PTR points
+// to, so forward-confirmed reverse DNS holds (RFC 5321 §4.1.4, RFC 8601 §3).
+func postfix(a *plan.Allocation) Output {
+	o := Output{ID: "postfix", Title: "Postfix", FileName: "postfix.txt"}
+	var b strings.Builder
+	for _, h := range a.Hosts {
+		if !h.Host.IsSender() || !h.Addr.IsValid() {
+			continue
+		}
+		files, err := config.Generate(config.Postfix, a, config.Options{Hosts: []string{h.Path}})
+		if err != nil {
+			o.Notes = append(o.Notes, h.Path+": "+err.Error())
+			continue
+		}
+		fmt.Fprintf(&b, "# ==== %s (%s) ====\n", strings.TrimSuffix(h.FQDN, "."), h.Path)
+		for _, f := range files {
+			b.WriteString(f.Content)
+			if !strings.HasSuffix(f.Content, "\n") {
+				b.WriteString("\n")
+			}
+			b.WriteString("\n")
+		}
+	}
+	if b.Len() == 0 {
+		o.Err = "no host sends mail: give a host roles: [outbound]"
+		return o
+	}
+	o.Text = b.String()
+	o.Notes = append([]string{"One block per sending host: the files it names, each starting with the path it belongs at."}, o.Notes...)
+	return o
+}
+
+// A HostRow is one planned host as the hosts view shows it.
+type HostRow struct {
+	Path   string
+	FQDN   string
+	Addr   string // "" for a dynamic host
+	PTR    string
+	Roles  string
+	Sender bool
+	Checks []HostCheck // the readiness checklist of a sending host
+}
+
+// A HostCheck is one item of a sending host's readiness checklist
+// (records/config.Readiness).
+type HostCheck struct {
+	Item   string
+	Status string // "pass", "warn" or "fail"
+	Msg    string
+}
+
+// Check returns the status of one item ("" when the host has no such check).
+func (r HostRow) Check(item string) string {
+	for _, c := range r.Checks {
+		if c.Item == item {
+			return c.Status
+		}
+	}
+	return ""
+}
+
+// Ready reports whether a sending host passes every check that receivers
+// reject mail for: a static address with a PTR whose name's AAAA is the
+// address (FCrDNS), a HELO name equal to it, SPF that passes it, and a /64
+// of its own stream. Warnings do not count against it.
+func (r HostRow) Ready() bool {
+	if !r.Sender || len(r.Checks) == 0 {
+		return false
+	}
+	for _, c := range r.Checks {
+		if c.Status == config.Fail.String() {
+			return false
+		}
+	}
+	return true
+}
+
+// Hosts returns the rows of the hosts view.
+func (d *Doc) Hosts() []HostRow {
+	d.build()
+	return d.out.hosts
+}
+
+func hostRows(a *plan.Allocation) []HostRow {
+	checks := map[string][]HostCheck{}
+	for _, c := range config.Readiness(a) {
+		checks[c.Host] = append(checks[c.Host], HostCheck{Item: c.Item, Status: c.Status.String(), Msg: c.Msg})
+	}
+	rows := make([]HostRow, 0, len(a.Hosts))
+	for _, h := range a.Hosts {
+		r := HostRow{Path: h.Path, FQDN: h.FQDN, Roles: strings.Join(h.Host.Roles, ", "), Sender: h.Host.IsSender()}
+		if h.Addr.IsValid() {
+			r.Addr = h.Addr.String()
+			r.PTR, _ = records.PTRName(h.Addr)
+		}
+		if r.Sender {
+			r.Checks = checks[h.Path]
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}

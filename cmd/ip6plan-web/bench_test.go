@@ -1,0 +1,165 @@
+//go:build !wasm
+
+package main
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// bigPlanJS builds, in the page, the text of a /48 with 65,536 /64s.
+const bigPlanJS = `(() => { const l = ["prefix: 2001:db8::/48", "subnets:"]; for (let i = 0; i < 65536; i++) l.push("  - {name: lan" + i + ", size: 64, purpose: lan}"); return l.join("\n") + "\n"; })()`
+
+// timeEdit sets the plan text to the result of the JS expression text, as a
+// user's edit does (change event), and returns the milliseconds until the
+// page shows the new revision and until the frame after it is drawn.
+func timeEdit(text string) string {
+	return `new Promise(resolve => {
+  const root = document.getElementById("ip6plan"), rev0 = root.dataset.rev;
+  const ta = document.getElementById("plan-text");
+  const text = ` + text + `;
+  const obs = new MutationObserver(() => {
+    if (root.dataset.rev === rev0) return;
+    obs.disconnect();
+    const t1 = performance.now();
+    requestAnimationFrame(() => setTimeout(() => resolve([t1 - t0, performance.now() - t0]), 0));
+  });
+  obs.observe(root, {attributes: true});
+  const t0 = performance.now();
+  ta.value = text;
+  ta.dispatchEvent(new Event("change", {bubbles: true}));
+})`
+}
+
+// timeTab opens a view and returns the milliseconds until it is drawn.
+func timeTab(id string) string {
+	return `new Promise(resolve => {
+  const root = document.getElementById("ip6plan");
+  const obs = new MutationObserver(() => {
+    if (root.dataset.tab !== "` + id + `") return;
+    obs.disconnect();
+    requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+  });
+  obs.observe(root, {attributes: true});
+  const t0 = performance.now();
+  document.querySelector('button.tab[data-tab="` + id + `"]').click();
+})`
+}
+
+// timeScroll scrolls the allocation table to row and returns the
+// milliseconds until that row is drawn.
+func timeScroll(row int) string {
+	return fmt.Sprintf(`new Promise(resolve => {
+  const sc = document.getElementById("table-scroll");
+  const t0 = performance.now();
+  const check = () => document.querySelector('[data-row="%d"]') ? requestAnimationFrame(() => resolve(performance.now() - t0)) : setTimeout(check, 1);
+  sc.scrollTop = %d * 28;
+  check();
+})`, row, row)
+}
+
+func await(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
+}
+
+// BenchmarkBrowser measures the app in headless Chromium on localhost: load
+// to interactive (first visit and reloads), planning a /48 of 65,536 /64s,
+// re-planning and redrawing it after an edit, drawing its table, and
+// scrolling the table. testdata/bench-web.sh runs it; the figures are
+// reported as metrics, one run each (b.N is not used).
+func BenchmarkBrowser(b *testing.B) {
+	s := buildSite(b)
+	ctx, cancel := newBrowser(b)
+	defer cancel()
+	srv := httptest.NewServer(FileServer(s.dir))
+	defer srv.Close()
+
+	var readyMS int
+	readMS := chromedp.Evaluate(`+document.getElementById("ip6plan").dataset.readyMs`, &readyMS)
+	start := time.Now()
+	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/"), waitReady(), readMS); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(readyMS), "first-load-ms")
+	b.Logf("first visit: interactive %d ms after navigation start (%v wall)", readyMS, time.Since(start))
+	var loads []float64
+	for range 5 {
+		if err := chromedp.Run(ctx, chromedp.Reload(), waitReady(), readMS); err != nil {
+			b.Fatal(err)
+		}
+		loads = append(loads, float64(readyMS))
+	}
+	b.ReportMetric(median(loads), "reload-ms")
+	b.Logf("reloads: %v ms", loads)
+
+	if err := chromedp.Run(ctx, chromedp.Click(`button.mode[data-mode="text"]`, chromedp.ByQuery), chromedp.WaitVisible(`#plan-text`, chromedp.ByQuery)); err != nil {
+		b.Fatal(err)
+	}
+	var first []float64
+	if err := chromedp.Run(ctx, chromedp.Evaluate(timeEdit(bigPlanJS), &first, await)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(first[1], "plan65536-ms")
+	b.Logf("first plan of 65,536 /64s: shown after %.0f ms, drawn after %.0f ms", first[0], first[1])
+
+	var parseMS, planMS, saveMS int
+	timing := chromedp.Tasks{
+		chromedp.Poll(`document.getElementById("ip6plan").dataset.saved === document.getElementById("ip6plan").dataset.rev`, nil),
+		chromedp.Evaluate(`+document.getElementById("ip6plan").dataset.saveMs`, &saveMS),
+		chromedp.Evaluate(`+document.getElementById("ip6plan").dataset.parseMs`, &parseMS),
+		chromedp.Evaluate(`+document.getElementById("ip6plan").dataset.planMs`, &planMS),
+	}
+	if err := chromedp.Run(ctx, timing); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("of which parsing %d ms, allocating %d ms", parseMS, planMS)
+	var edits, shown []float64
+	for i := range 5 {
+		// The /48 is full, so the edit changes a purpose: a new name would
+		// need a free /64, and the lock holds the old one.
+		purpose := []string{"servers", "lan", "dmz", "management", "other"}[i]
+		edit := fmt.Sprintf(`document.getElementById("plan-text").value.replace(/name: lan65535, size: 64, purpose: \w+/, "name: lan65535, size: 64, purpose: %s")`, purpose)
+		var r []float64
+		if err := chromedp.Run(ctx, chromedp.Evaluate(timeEdit(edit), &r, await)); err != nil {
+			b.Fatal(err)
+		}
+		edits = append(edits, r[1])
+		shown = append(shown, r[0])
+		if err := chromedp.Run(ctx, timing); err != nil {
+			b.Fatal(err)
+		}
+		var errs int
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`document.querySelectorAll(".problems li").length`, &errs)); err != nil || errs > 0 {
+			b.Fatalf("the edit gave %d errors (%v)", errs, err)
+		}
+		b.Logf("edit %d: shown after %.0f ms, drawn after %.0f ms; parsing %d ms, allocating %d ms; then saving to localStorage %d ms", i, r[0], r[1], parseMS, planMS, saveMS)
+	}
+	b.ReportMetric(median(shown), "replan-ms")
+	b.ReportMetric(median(edits), "replan-frame-ms")
+	b.Logf("re-plan and redraw after an edit: shown after %v ms; next frame after %v ms", shown, edits)
+
+	var tabMS float64
+	if err := chromedp.Run(ctx, chromedp.Evaluate(timeTab("table"), &tabMS, await)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(tabMS, "table-ms")
+	var scrolls []float64
+	for _, row := range []int{32768, 65000, 100, 50000, 1} {
+		var ms float64
+		if err := chromedp.Run(ctx, chromedp.Evaluate(timeScroll(row), &ms, await)); err != nil {
+			b.Fatal(err)
+		}
+		scrolls = append(scrolls, ms)
+	}
+	b.ReportMetric(median(scrolls), "scroll-ms")
+	b.Logf("table of 65,536 rows drawn in %.0f ms; scroll jumps %v ms", tabMS, scrolls)
+}
