@@ -277,6 +277,10 @@ func TestOutputs(t *testing.T) {
 		{"reverse", "PTR\tmta1.example.com."},
 		{"spf", `"v=spf1 ip6:2001:db8:d6::/64 ip6:2001:db8:d6:25::/64 ip4:128.223.214.23 ip4:128.223.214.24 -all"`},
 		{"postfix", "smtp_bind_address6 = 2001:db8:d6:25::25"},
+		{"exim", "interface = <; 2001:db8:d6:25::25"},
+		{"netplan", "2001:db8:d6:100::53/64"},
+		{"nftables", "ip6 daddr 2001:db8:d6:25::25 tcp dport 25 accept"},
+		{"windows", "netsh interface ipv6 add address"},
 		{"plan", "prefix: 2001:db8:d6::/48"},
 		{"lock", "host 2001:db8:d6:25::25 mail-transactional/mta1"},
 	} {

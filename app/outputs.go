@@ -15,7 +15,7 @@ import (
 
 // An Output is one text the user can read, copy and download.
 type Output struct {
-	ID       string // stable key: "forward", "reverse", "spf", "postfix", "plan", "lock"
+	ID       string // stable key: "forward", "reverse", "spf", a config kind ("postfix", "nftables", ...), "plan", "lock"
 	Title    string
 	FileName string // the download's name
 	Text     string
@@ -63,11 +63,15 @@ func (d *Doc) build() {
 		forwardZone(a, cfg, cfgErr, hosts),
 		reverseZones(a, cfg, cfgErr, hosts),
 		spfRecord(a),
-		postfix(a),
-		{ID: "plan", Title: "Plan file", FileName: FileName, Text: d.Source},
-		{ID: "lock", Title: "Lock file", FileName: "plan.lock", Text: d.LockText(),
-			Notes: []string{"Keep it next to the plan: it holds every address where it was placed."}},
 	}
+	for _, k := range config.Kinds() {
+		d.out.list = append(d.out.list, settings(a, k))
+	}
+	d.out.list = append(d.out.list,
+		Output{ID: "plan", Title: "Plan file", FileName: FileName, Text: d.Source},
+		Output{ID: "lock", Title: "Lock file", FileName: "plan.lock", Text: d.LockText(),
+			Notes: []string{"Keep it next to the plan: it holds every address where it was placed."}},
+	)
 	d.out.hosts = hostRows(a)
 }
 
@@ -164,17 +168,31 @@ func spfRecord(a *plan.Allocation) Output {
 	return o
 }
 
-// postfix writes the Postfix settings of each sending host with
-// records/config: the address it binds and the HELO name its PTR points
-// to, so forward-confirmed reverse DNS holds (RFC 5321 §4.1.4, RFC 8601 §3).
-func postfix(a *plan.Allocation) Output {
-	o := Output{ID: "postfix", Title: "Postfix", FileName: "postfix.txt"}
+// settingTitles names each kind of settings in the export list.
+var settingTitles = map[config.Kind]string{
+	config.Postfix: "Postfix", config.Exim: "Exim", config.Sendmail: "Sendmail",
+	config.RHEL: "Red Hat ifcfg", config.Debian: "Debian interfaces", config.Netplan: "netplan",
+	config.Networkd: "systemd-networkd", config.FreeBSD: "FreeBSD rc.conf", config.Windows: "Windows netsh",
+	config.Nftables: "nftables", config.IP6tables: "ip6tables",
+}
+
+// settings writes one kind of settings (records/config) for each host it
+// concerns: MTA settings for each sending host, with the address it binds
+// and the HELO name its PTR points to, so forward-confirmed reverse DNS
+// holds (RFC 5321 §4.1.4, RFC 8601 §3); host and firewall settings for
+// every host with a planned address.
+func settings(a *plan.Allocation, kind config.Kind) Output {
+	title := settingTitles[kind]
+	if title == "" {
+		title = string(kind)
+	}
+	o := Output{ID: string(kind), Title: title, FileName: string(kind) + ".txt"}
 	var b strings.Builder
 	for _, h := range a.Hosts {
-		if !h.Host.IsSender() || !h.Addr.IsValid() {
+		if !h.Addr.IsValid() || kind.IsMTA() && !h.Host.IsSender() {
 			continue
 		}
-		files, err := config.Generate(config.Postfix, a, config.Options{Hosts: []string{h.Path}})
+		files, err := config.Generate(kind, a, config.Options{Hosts: []string{h.Path}})
 		if err != nil {
 			o.Notes = append(o.Notes, h.Path+": "+err.Error())
 			continue
@@ -190,10 +208,13 @@ func postfix(a *plan.Allocation) Output {
 	}
 	if b.Len() == 0 {
 		o.Err = "no host sends mail: give a host roles: [outbound]"
+		if !kind.IsMTA() {
+			o.Err = "no host has a planned address"
+		}
 		return o
 	}
 	o.Text = b.String()
-	o.Notes = append([]string{"One block per sending host: the files it names, each starting with the path it belongs at."}, o.Notes...)
+	o.Notes = append([]string{"One block per host: the files it names, each starting with the path it belongs at."}, o.Notes...)
 	return o
 }
 
