@@ -146,22 +146,27 @@ func checkName(s string) error {
 
 // checkChildren checks what only the parent's size tells: sizes, pins
 // that fit, hosts only in /64s, and unique names among siblings.
+// subnetLabel names a subnet in error messages.
+type subnetLabel string
+
+func (l subnetLabel) String() string { return fmt.Sprintf("subnet %q", string(l)) }
+
 func (d *decoder) checkChildren(parentBits int, subnets []*Subnet) {
 	seen := map[string]*Subnet{}
 	for _, s := range subnets {
-		what := fmt.Sprintf("subnet %q", s.Name)
+		what := subnetLabel(s.Name) // formatted only when an error names it
 		if prev := seen[s.Name]; prev != nil && s.Name != "" {
 			d.errs = append(d.errs, errorAt(d.at(s, "name", s.Pos), "%s is defined twice; the other is at %s", what, d.at(prev, "name", prev.Pos)))
 		}
 		seen[s.Name] = s
-		switch size := d.at(s, "size", s.Pos); {
+		switch {
 		case s.Size == 0:
 		case s.Size > 64:
-			d.errs = append(d.errs, errorAt(size, "%s: size /%d is longer than /64; every LAN is a /64 (RFC 7421), and point-to-point /127s go in links of a p2p /64", what, s.Size))
+			d.errs = append(d.errs, errorAt(d.at(s, "size", s.Pos), "%s: size /%d is longer than /64; every LAN is a /64 (RFC 7421), and point-to-point /127s go in links of a p2p /64", what, s.Size))
 		case s.Size == 64 && parentBits == 64:
 			// A sender with a single /64 plans it as one subnet.
 		case s.Size <= parentBits:
-			d.errs = append(d.errs, errorAt(size, "%s: size /%d does not fit in its /%d parent", what, s.Size, parentBits))
+			d.errs = append(d.errs, errorAt(d.at(s, "size", s.Pos), "%s: size /%d does not fit in its /%d parent", what, s.Size, parentBits))
 		case s.ID != "":
 			id, _ := strconv.ParseUint(s.ID, 16, 64)
 			if bits := s.Size - parentBits; bits < 64 && id>>bits != 0 {
