@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -65,7 +66,8 @@ func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	r := &run{plan: p, old: lock, lock: NewLock(p.Prefix), placed: map[*Subnet]netip.Prefix{}, inPlan: map[lockKey]bool{}}
+	r := &run{plan: p, old: lock, lock: &Lock{Prefix: p.Prefix, entries: make(map[lockKey]Entry, lock.Len())},
+		placed: map[*Subnet]netip.Prefix{}, inPlan: make(map[lockKey]bool, lock.Len())}
 	r.markPlanned("", p.Subnets)
 	r.indexGone()
 	r.block(p.Prefix, p.Allocation, "", p.Reserved, p.Subnets, p.Pos)
@@ -122,11 +124,19 @@ func (r *run) markPlanned(parent string, subnets []*Subnet) {
 // under the path of their parent, in lock order.
 func (r *run) indexGone() {
 	r.gone = map[string][]Entry{}
-	for _, e := range r.old.Entries() {
-		if !r.inPlan[lockKey{e.Kind, e.Path}] {
-			dir, _ := splitPath(e.Path)
-			r.gone[dir] = append(r.gone[dir], e)
+	if r.old == nil {
+		return
+	}
+	var gone []Entry
+	for k, e := range r.old.entries {
+		if !r.inPlan[k] {
+			gone = append(gone, e)
 		}
+	}
+	slices.SortFunc(gone, compareEntries)
+	for _, e := range gone {
+		dir, _ := splitPath(e.Path)
+		r.gone[dir] = append(r.gone[dir], e)
 	}
 }
 
