@@ -76,22 +76,23 @@ func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 	}
 	a := &Allocation{Plan: p, Lock: r.lock, Held: r.held}
 	r.collect(a, "", 0, p.Subnets)
-	a.Warnings = Check(a)
+	a.Warnings = append(r.warnings, Check(a)...)
 	return a, nil
 }
 
 // run is the state of one Allocate call.
 type run struct {
-	plan   *Plan
-	old    *Lock
-	lock   *Lock
-	placed map[*Subnet]netip.Prefix
-	hosts  map[*Host]netip.Addr
-	links  map[*Link]netip.Prefix
-	inPlan map[lockKey]bool
-	gone   map[string][]Entry // old entries the plan no longer has, by parent path
-	held   []Entry
-	errs   []error
+	plan     *Plan
+	old      *Lock
+	lock     *Lock
+	placed   map[*Subnet]netip.Prefix
+	hosts    map[*Host]netip.Addr
+	links    map[*Link]netip.Prefix
+	inPlan   map[lockKey]bool
+	gone     map[string][]Entry // old entries the plan no longer has, by parent path
+	held     []Entry
+	warnings []Finding
+	errs     []error
 }
 
 func (r *run) fail(pos Pos, format string, args ...any) {
@@ -219,8 +220,9 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 		}
 	}
 	for _, e := range r.heldUnder(KindSubnet, path) {
-		if !inside(e.Prefix, prefix) {
-			continue // its parent moved when it was resized: its space went with it
+		if !inside(e.Prefix, prefix) { // its parent moved or shrank when it was resized
+			r.warnings = append(r.warnings, Finding{pos, fmt.Sprintf("removed subnet %q (%s) is held by the lock but no longer inside %s (%s), which was resized: its space is no longer reserved; release it with ip6plan release", e.Path, e.Prefix, path, prefix)})
+			continue
 		}
 		if err := o.take(e.Prefix, fmt.Sprintf("removed subnet %q (held by the lock until released)", e.Path)); err != nil {
 			r.fail(pos, "%v", err)

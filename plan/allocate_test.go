@@ -471,3 +471,39 @@ func changeLines(cs []Change) []string {
 	}
 	return out
 }
+
+// TestShrinkingBlockWarnsAboutHeldChildren: a held subnet that its
+// resized parent no longer contains has lost its reservation, and the
+// user hears of it.
+func TestShrinkingBlockWarnsAboutHeldChildren(t *testing.T) {
+	first := `prefix: 2001:db8::/48
+subnets:
+  - name: site
+    size: 52
+    subnets:
+      - {name: a, size: 64}
+      - {name: b, size: 56, id: "f"}
+`
+	p, err := ParseFile("plan.yaml", []byte(first))
+	require.NoError(t, err)
+	a, err := Allocate(p, nil)
+	require.NoError(t, err)
+	second := `prefix: 2001:db8::/48
+subnets:
+  - name: site
+    size: 56
+    subnets:
+      - {name: a, size: 64}
+`
+	p, err = ParseFile("plan.yaml", []byte(second))
+	require.NoError(t, err)
+	b, err := Allocate(p, a.Lock)
+	require.NoError(t, err)
+	var msgs []string
+	for _, w := range b.Warnings {
+		msgs = append(msgs, w.String())
+	}
+	assert.Contains(t, strings.Join(msgs, "\n"), `removed subnet "site/b" (2001:db8:0:f00::/56) is held by the lock but no longer inside site (2001:db8::/56)`)
+	_, held := b.Lock.Get(KindSubnet, "site/b")
+	assert.True(t, held, "the entry stays in the lock until released")
+}
