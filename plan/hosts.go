@@ -118,10 +118,29 @@ func (r *run) iid(h *Host, p netip.Prefix) (uint64, error) {
 // inSubnet returns the interface ID of a, given either as an ID ("::25",
 // all of its upper 64 bits zero) or as a full address inside p.
 func (r *run) inSubnet(a netip.Addr, p netip.Prefix) (uint64, error) {
-	if u128From(a).hi != 0 && !p.Contains(a) {
+	if !isIID(a) && !p.Contains(a) {
 		return 0, fmt.Errorf("%s is not inside the subnet %s", a, p)
 	}
 	return IIDOf(a), nil
+}
+
+// isIID reports whether a plan wrote a as an interface ID ("::1"): its
+// upper 64 bits are zero, which no routable address has.
+func isIID(a netip.Addr) bool { return u128From(a).hi == 0 }
+
+// Gateway returns the subnet's default router: its gateway setting, an
+// interface ID such as ::1 placed in the subnet's /64, or a full address.
+// It returns the zero Addr when the subnet has no gateway.
+func (s SubnetAlloc) Gateway() netip.Addr {
+	if s.Subnet == nil || !s.Subnet.Gateway.IsValid() {
+		return netip.Addr{}
+	}
+	if g := s.Subnet.Gateway; isIID(g) && s.Prefix.IsValid() {
+		if a, err := AddrWithIID(s.Prefix, IIDOf(g)); err == nil {
+			return a
+		}
+	}
+	return s.Subnet.Gateway
 }
 
 // linksIn numbers the links of a p2p /64 with /127s (RFC 6164). The first

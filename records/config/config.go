@@ -209,7 +209,7 @@ func newMachine(kind Kind, a *plan.Allocation, opt Options) (*machine, error) {
 			continue
 		}
 		s := subnets[h.Subnet]
-		m.hosts = append(m.hosts, member{HostAlloc: h, subnet: s, stream: streamOf(h), name: heloName(h.FQDN), gw: Gateway(s)})
+		m.hosts = append(m.hosts, member{HostAlloc: h, subnet: s, stream: streamOf(h), name: heloName(h.FQDN), gw: s.Gateway()})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -261,22 +261,6 @@ func Lookup(a *plan.Allocation, name string) (plan.HostAlloc, error) {
 		paths[i] = h.Path
 	}
 	return plan.HostAlloc{}, fmt.Errorf("host %q is ambiguous: it names %s; give the path", name, strings.Join(paths, " and "))
-}
-
-// Gateway returns the default router of subnet s: its gateway setting,
-// with an interface ID (upper 64 bits zero, such as ::1) placed in the
-// subnet's /64. It returns the zero Addr when the subnet has no gateway.
-func Gateway(s plan.SubnetAlloc) netip.Addr {
-	if s.Subnet == nil || !s.Subnet.Gateway.IsValid() {
-		return netip.Addr{}
-	}
-	g := s.Subnet.Gateway
-	if b := g.As16(); [8]byte(b[:8]) == [8]byte{} && s.Prefix.IsValid() {
-		if a, err := plan.AddrWithIID(s.Prefix, plan.IIDOf(g)); err == nil {
-			return a
-		}
-	}
-	return g
 }
 
 // streamOf returns the mail stream h sends for: its stream setting, else

@@ -228,7 +228,7 @@ subnets:
 func TestGateway(t *testing.T) {
 	a := example(t)
 	for _, s := range a.Subnets {
-		g := Gateway(s)
+		g := s.Gateway()
 		switch s.Path {
 		case "mail-transactional":
 			assert.Equal(t, netip.MustParseAddr("2001:db8:d6:25::1"), g)
