@@ -36,19 +36,16 @@ func WriteJSON(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host, p
 		return err
 	}
 	doc := jsonDoc{Forward: []jsonRR{}, Reverse: []jsonZone{}}
-	if part == 0 {
-		part = Both
-	}
-	for _, rr := range ForwardRecords(hosts, cfg.TTL) {
-		if !part.Has(Forward) {
-			break
+	part = part.orBoth()
+	if part.Has(Forward) {
+		for _, rr := range ForwardRecords(hosts, cfg.TTL) {
+			doc.Forward = append(doc.Forward, jsonRR{rr.Name, rr.TTL, rr.Type, rr.Data})
 		}
-		doc.Forward = append(doc.Forward, jsonRR{rr.Name, rr.TTL, rr.Type, rr.Data})
+	}
+	if !part.Has(Reverse) {
+		zones = nil
 	}
 	for _, z := range zones {
-		if !part.Has(Reverse) {
-			break
-		}
 		jz := jsonZone{Zone: z.Name(), Prefix: z.Prefix.String(), Delegated: []string{}, Records: []jsonRR{}}
 		delegated := Delegated(z, zones)
 		for _, d := range delegated {

@@ -25,9 +25,7 @@ func WriteNsupdate(w io.Writer, server, domain string, zones []ReverseZone, ttl 
 	if server != "" {
 		z.str("server ", server)
 	}
-	if part == 0 {
-		part = Both
-	}
+	part = part.orBoth()
 	var mine, others []RR // in domain's zone, and elsewhere
 	suffix := "." + strings.TrimSuffix(domain, ".") + "."
 	var forward []RR

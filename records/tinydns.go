@@ -20,6 +20,14 @@ const (
 // Has reports whether p includes q.
 func (p Part) Has(q Part) bool { return p&q != 0 }
 
+// orBoth reads the zero Part as Both, so callers may leave it unset.
+func (p Part) orBoth() Part {
+	if p == 0 {
+		return Both
+	}
+	return p
+}
+
 // TinydnsOptions chooses the tinydns-data dialect and the records.
 type TinydnsOptions struct {
 	// Generic writes AAAA records as generic :fqdn:28:rdata: lines and
@@ -39,10 +47,7 @@ func WriteTinydns(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host
 	if err := errors.Join(cfg.Check(), checkHosts(hosts)); err != nil {
 		return err
 	}
-	part := opt.Part
-	if part == 0 {
-		part = Both
-	}
+	part := opt.Part.orBoth()
 	z := newZoneWriter(w)
 	z.str("# tinydns data written by ip6plan")
 	s := cfg.SOA
