@@ -2,6 +2,7 @@ package records
 
 import (
 	"bytes"
+	"cmp"
 	"flag"
 	"fmt"
 	"net/netip"
@@ -249,4 +250,27 @@ subnets:
 		t.Run(fmt.Sprintf("/%d", bits), func(t *testing.T) { checkPTRs(t, a, zones, files) })
 	}
 	golden(t, "reverse-by-length.golden", all.Bytes())
+}
+
+// TestCompareNames checks the canonical order against the obvious
+// implementation: labels split and compared from the right.
+func TestCompareNames(t *testing.T) {
+	slow := func(a, b string) int {
+		la := strings.Split(strings.TrimSuffix(a, "."), ".")
+		lb := strings.Split(strings.TrimSuffix(b, "."), ".")
+		for i, j := len(la)-1, len(lb)-1; i >= 0 && j >= 0; i, j = i-1, j-1 {
+			if c := strings.Compare(la[i], lb[j]); c != 0 {
+				return c
+			}
+		}
+		return len(la) - len(lb)
+	}
+	names := []string{"example.com.", "a.example.com.", "b.example.com.", "a.b.example.com.", "example.net.",
+		"mta1.example.com.", "mta10.example.com.", "com.", "z.a.example.com.", "xa.example.com."}
+	sign := func(n int) int { return cmp.Compare(n, 0) }
+	for _, a := range names {
+		for _, b := range names {
+			assert.Equal(t, sign(slow(a, b)), sign(compareNames(a, b)), "%s vs %s", a, b)
+		}
+	}
 }
