@@ -68,3 +68,20 @@ func TestReadStdin(t *testing.T) {
 	_, err = Read("-", strings.NewReader("prefix: 2001:db8::/48\nbogus: 1\n"))
 	assert.ErrorContains(t, err, "<stdin>:2:1: unknown key \"bogus\"")
 }
+
+// TestWriteAtomicFailureLeavesNoTemp makes the final rename fail (the path
+// is a directory, which even root cannot replace with a file): the error
+// is reported, what was there is untouched, and no temporary file stays.
+func TestWriteAtomicFailureLeavesNoTemp(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.lock")
+	require.NoError(t, os.MkdirAll(filepath.Join(path, "inside"), 0o755))
+	err := WriteAtomic(path, []byte("new\n"), 0o644)
+	require.ErrorContains(t, err, "write "+path)
+	fi, err := os.Stat(filepath.Join(path, "inside"))
+	require.NoError(t, err)
+	assert.True(t, fi.IsDir())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file is left behind")
+}
