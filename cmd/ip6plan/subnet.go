@@ -87,7 +87,7 @@ and no --len it picks the nibble-aligned length that holds N children.`,
 }
 
 // describe prints the calculator's summary of p.
-func describe(w io.Writer, p netip6, bits int) error {
+func describe(w io.Writer, p netip.Prefix, bits int) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 1, ' ', 0)
 	fmt.Fprintf(tw, "Prefix:\t%s\n", p)
 	fmt.Fprintf(tw, "First address:\t%s\n", p.Addr())
@@ -130,10 +130,9 @@ func describe(w io.Writer, p netip6, bits int) error {
 	return tw.Flush()
 }
 
-type netip6 = netip.Prefix
 
 // listChildren streams the first n (or all) children of length bits.
-func listChildren(w io.Writer, p netip6, bits int, n uint64, all bool) error {
+func listChildren(w io.Writer, p netip.Prefix, bits int, n uint64, all bool) error {
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var i uint64
 	var buf []byte
