@@ -130,7 +130,6 @@ func describe(w io.Writer, p netip.Prefix, bits int) error {
 	return tw.Flush()
 }
 
-
 // listChildren streams the first n (or all) children of length bits.
 func listChildren(w io.Writer, p netip.Prefix, bits int, n uint64, all bool) error {
 	bw := bufio.NewWriterSize(w, 32<<10)
