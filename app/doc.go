@@ -58,8 +58,9 @@ type Doc struct {
 	// Changed, when set, is called after every change (to persist it).
 	Changed func(*Doc)
 
-	lock     *plan.Lock // where everything placed so far is; nil for none
-	lockText string     // lock in text form, made on demand for lockRev
+	draft    *plan.Draft // reads each new Source, re-reading only what an edit changed
+	lock     *plan.Lock  // where everything placed so far is; nil for none
+	lockText string      // lock in text form, made on demand for lockRev
 	lockRev  uint64
 	out      *outputs // built on demand for Rev
 }
@@ -116,7 +117,10 @@ func (d *Doc) replan() {
 	d.out = nil
 	d.Errors = nil
 	t0 := time.Now()
-	p, err := plan.ParseFile(FileName, []byte(d.Source))
+	if d.draft == nil {
+		d.draft = plan.NewDraft(FileName)
+	}
+	p, err := d.draft.Parse([]byte(d.Source))
 	d.ParseTime, d.PlanTime = time.Since(t0), 0
 	if err != nil {
 		d.Plan = nil

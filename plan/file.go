@@ -2,7 +2,6 @@ package plan
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -20,19 +19,7 @@ import (
 // *Error with file:line:col, joined with errors.Join: unknown keys, wrong
 // types, impossible values, duplicate names.
 func ParseFile(name string, data []byte) (*Plan, error) {
-	doc, err := parseYAML(name, data)
-	if err != nil {
-		return nil, err
-	}
-	d := &decoder{file: name, nodes: map[any]map[string]*yaml.Node{}}
-	if doc == nil || doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
-		return nil, errorAt(Pos{File: name, Line: 1, Col: 1}, "the plan is empty; it needs at least a prefix")
-	}
-	p := d.plan(doc.Content[0])
-	if len(d.errs) > 0 {
-		return nil, errors.Join(d.errs...)
-	}
-	return p, nil
+	return NewDraft(name).Parse(data)
 }
 
 // parseYAML returns the one YAML (or JSON) document in data, or nil if
@@ -161,6 +148,9 @@ type decoder struct {
 	file  string
 	errs  []error
 	nodes map[any]map[string]*yaml.Node // per *Subnet and *Host: the value node of each key given
+
+	prefixNode *yaml.Node // the plan's prefix value, nil if none
+	decoded    int        // how many of errs reading the entries gave; check's follow
 }
 
 func (d *decoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
@@ -322,10 +312,20 @@ func (d *decoder) plan(n *yaml.Node) *Plan {
 			p.SPF = d.spf(v)
 		}
 	})
+	d.prefixNode = prefixNode
+	d.decoded = len(d.errs)
+	d.check(p, n)
+	return p
+}
+
+// check reports what only the whole plan tells, after every entry has
+// been read: a missing or too long prefix, what checkChildren and
+// checkHostNames find. Its errors follow those of reading the entries.
+func (d *decoder) check(p *Plan, n *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
-		return p
+		return
 	}
-	switch {
+	switch prefixNode := d.prefixNode; {
 	case prefixNode == nil:
 		d.errorf(n, "the plan has no prefix; add one, e.g. prefix: 2001:db8:d6::/48")
 	case p.Prefix.IsValid() && p.Prefix.Bits() > 64:
@@ -334,7 +334,6 @@ func (d *decoder) plan(n *yaml.Node) *Plan {
 		d.checkChildren(p.Prefix.Bits(), p.Subnets)
 	}
 	d.checkHostNames(p)
-	return p
 }
 
 // contact accepts an RNAME (hostmaster.example.com.) or a mail address

@@ -152,7 +152,7 @@ type subnetLabel string
 func (l subnetLabel) String() string { return fmt.Sprintf("subnet %q", string(l)) }
 
 func (d *decoder) checkChildren(parentBits int, subnets []*Subnet) {
-	seen := map[string]*Subnet{}
+	seen := make(map[string]*Subnet, len(subnets))
 	for _, s := range subnets {
 		what := subnetLabel(s.Name) // formatted only when an error names it
 		if prev := seen[s.Name]; prev != nil && s.Name != "" {
