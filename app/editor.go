@@ -27,18 +27,41 @@ type Editor struct {
 	formRev uint64
 	seq     int // of the last keystroke, for the pause before re-planning
 
-	// The text area holds what the user typed; its node keeps the text it
-	// was last given (shown) until the plan changes from elsewhere, since
-	// setting a 2 MB value again costs the browser a second of layout.
+	// typed is the text the text area held when it was last read (or
+	// set). go-app sets a node's value only when the value it is given
+	// changes, so the area keeps being given shown, the text it was last
+	// set to, until the plan changes from elsewhere: setting it again to
+	// what it holds would move the caret to the end and cost the browser
+	// a second of layout for a 2 MB plan.
 	typed, shown string
 }
 
-// textAreaValue returns the value the text area's node carries.
+// textAreaValue returns the value to give the text area's node.
 func (c *Editor) textAreaValue() string {
-	if c.Doc.Source != c.typed {
-		c.shown, c.typed = c.Doc.Source, ""
+	if src := c.Doc.Source; src != c.typed { // the plan changed elsewhere: show it
+		if c.shown == src { // go-app would see no change
+			setTextArea(src)
+		}
+		c.shown, c.typed = src, src
 	}
 	return c.shown
+}
+
+// commit re-plans the text the text area holds.
+func (c *Editor) commit(text string) {
+	c.typed = text
+	if text != c.Doc.Source {
+		c.Doc.SetSource(text)
+	}
+}
+
+// setTextArea sets the plan text area's value in the page.
+func setTextArea(text string) {
+	if app.IsClient {
+		if ta := app.Window().GetElementByID("plan-text"); ta.Truthy() {
+			ta.Set("value", text)
+		}
+	}
 }
 
 // Form returns the form of the current revision.
@@ -59,7 +82,7 @@ func (c *Editor) Render() app.UI {
 		return app.Button().Class(cls).DataSet("mode", map[bool]string{false: "form", true: "text"}[text]).Text(title).
 			OnClick(func(app.Context, app.Event) {
 				c.text = text
-				c.shown, c.typed = c.Doc.Source, "" // a new text area starts from the plan
+				c.shown, c.typed = c.Doc.Source, c.Doc.Source // a new text area starts from the plan
 			})
 	}
 	var body app.UI
@@ -263,15 +286,13 @@ func selectLine(src string, line int) {
 }
 
 // onTextInput re-plans after a short pause in typing, so a big plan is not
-// re-planned on every keystroke.
+// re-planned, nor its text copied out of the page, on every keystroke.
 func (c *Editor) onTextInput(ctx app.Context, e app.Event) {
-	v := ctx.JSSrc().Get("value").String()
-	c.typed = v
 	c.seq++
 	seq := c.seq
 	ctx.After(300*time.Millisecond, func(ctx app.Context) {
-		if seq == c.seq && v != c.Doc.Source {
-			c.Doc.SetSource(v)
+		if ta := app.Window().GetElementByID("plan-text"); seq == c.seq && ta.Truthy() {
+			c.commit(ta.Get("value").String())
 		}
 	})
 }
@@ -279,11 +300,7 @@ func (c *Editor) onTextInput(ctx app.Context, e app.Event) {
 // onTextChange re-plans at once when the text area loses focus.
 func (c *Editor) onTextChange(ctx app.Context, e app.Event) {
 	c.seq++
-	v := ctx.JSSrc().Get("value").String()
-	c.typed = v
-	if v != c.Doc.Source {
-		c.Doc.SetSource(v)
-	}
+	c.commit(ctx.JSSrc().Get("value").String())
 }
 
 func (c *Editor) renderSummary() app.UI {
