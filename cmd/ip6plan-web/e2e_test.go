@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/ip6plan/ip6plan/plan/tooltest"
 	"github.com/ip6plan/ip6plan/records"
@@ -158,6 +159,38 @@ func waitRevAfter(ctx context.Context, t *testing.T, before int) {
 	var ok bool
 	if err := chromedp.Run(ctx, chromedp.Poll(fmt.Sprintf(`+document.getElementById("ip6plan").dataset.rev > %d`, before), &ok)); err != nil {
 		t.Fatalf("waiting for the plan to change: %v", err)
+	}
+}
+
+// typeInText types into the plan text as a user does, key by key: the
+// plan follows after the pause in typing, and the text and the caret stay
+// where the user left them.
+func typeInText(ctx context.Context, t *testing.T) {
+	t.Helper()
+	var at int
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`(() => { const ta = document.getElementById("plan-text"); const i = ta.value.indexOf("example.net") + 11; ta.focus(); ta.setSelectionRange(i, i); return i })()`, &at)); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct{ keys, domain string }{{"x", "example.netx"}, {kb.Backspace, "example.net"}} {
+		before := rev(ctx, t)
+		if err := chromedp.Run(ctx, chromedp.KeyEvent(step.keys)); err != nil {
+			t.Fatal(err)
+		}
+		waitRevAfter(ctx, t, before)
+		var got struct {
+			Value string
+			Caret int
+		}
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`(() => { const ta = document.getElementById("plan-text"); return {Value: ta.value, Caret: ta.selectionStart} })()`, &got)); err != nil {
+			t.Fatal(err)
+		}
+		want := strings.Replace(minimalPlan, "example.net\n", step.domain+"\n", 1)
+		if caret := at + len(step.domain) - len("example.net"); got.Value != want || got.Caret != caret {
+			t.Fatalf("after typing %q the text area holds\n%s\nwith the caret at %d; want\n%s\nwith the caret at %d", step.keys, got.Value, got.Caret, want, caret)
+		}
+		if summary := text(ctx, t, `.summary`); !strings.Contains(summary, "Domain"+step.domain) {
+			t.Fatalf("after typing %q the summary reads %q, want domain %s", step.keys, summary, step.domain)
+		}
 	}
 }
 
@@ -311,6 +344,7 @@ func TestBrowser(t *testing.T) {
 	tab(ctx, t, "plan")
 	click(ctx, t, `button.mode[data-mode="text"]`)
 	change(ctx, t, `#plan-text`, minimalPlan)
+	typeInText(ctx, t)
 	click(ctx, t, `button.mode[data-mode="form"]`)
 	change(ctx, t, `[data-field="prefix"] input`, "2001:db8:bb::/48")
 	clickAndWait(ctx, t, `button[data-add-host="mail"]`)
