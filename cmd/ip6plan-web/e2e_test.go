@@ -5,11 +5,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -77,6 +79,54 @@ func TestMain(m *testing.M) {
 // the network but the test server.
 func newBrowser(t testing.TB) (context.Context, context.CancelFunc) {
 	t.Helper()
+	ctx, cancel, _ := newWatchedBrowser(t)
+	return ctx, cancel
+}
+
+// offOrigin is a proxy that Chromium sends every request to but those for
+// loopback addresses (which Chromium never proxies), so that it sees what
+// the page, its workers, its service worker or the browser itself try to
+// fetch from anywhere else. It answers each with 502 Bad Gateway.
+type offOrigin struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (o *offOrigin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	o.mu.Lock()
+	o.seen = append(o.seen, r.Method+" "+r.Host+r.URL.RequestURI())
+	o.mu.Unlock()
+	http.Error(w, "ip6plan tests: no request may leave the page's origin", http.StatusBadGateway)
+}
+
+// Seen returns the requests the proxy was sent, but for those Chromium
+// makes for itself with any page, about:blank too, whatever flags it is
+// given: its component updater and its account and time checks. The
+// page's own requests are checked separately, through DevTools.
+func (o *offOrigin) Seen() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []string
+	for _, r := range o.seen {
+		_, rest, _ := strings.Cut(r, " ")
+		host, _, _ := strings.Cut(rest, "/")
+		host, _, _ = strings.Cut(host, ":")
+		if !slices.Contains(chromiumOwn, host) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// chromiumOwn are the hosts Chromium itself calls during the tests.
+var chromiumOwn = []string{"update.googleapis.com", "accounts.google.com", "clients2.google.com"}
+
+// newWatchedBrowser starts Chromium as newBrowser does, with every request
+// that is not for a loopback address sent to the returned offOrigin proxy.
+func newWatchedBrowser(t testing.TB) (context.Context, context.CancelFunc, *offOrigin) {
+	t.Helper()
+	off := &offOrigin{}
+	proxy := httptest.NewServer(off)
 	path := tooltest.Look(t, "chromium", "chromium")
 	profile, err := os.MkdirTemp("", "ip6plan-web-chromium-")
 	if err != nil {
@@ -99,6 +149,16 @@ func newBrowser(t testing.TB) (context.Context, context.CancelFunc) {
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("metrics-recording-only", true),
 		chromedp.Flag("no-pings", true),
+		chromedp.Flag("disable-field-trial-config", true),
+		chromedp.Flag("disable-component-extensions-with-background-pages", true),
+		chromedp.Flag("no-service-autorun", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+		chromedp.Flag("disable-client-side-phishing-detection", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.Flag("safebrowsing-disable-auto-update", true),
+		chromedp.Flag("disable-features", "AutofillServerCommunication,NetworkTimeServiceQuerying,OptimizationHints,OptimizationHintsFetching,OptimizationGuideModelDownloading,Translate,MediaRouter,DialMediaRouteProvider,CertificateTransparencyComponentUpdater,SafeBrowsing,InterestFeedContentSuggestions,PrivacySandboxSettings4"),
+		chromedp.ProxyServer(proxy.URL),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelB := chromedp.NewContext(actx)
@@ -107,8 +167,9 @@ func newBrowser(t testing.TB) (context.Context, context.CancelFunc) {
 		cancelC()
 		cancelB()
 		cancelA()
+		proxy.Close()
 		removeProfile(t, profile)
-	}
+	}, off
 }
 
 // removeProfile removes Chromium's profile directory. Its helper processes
@@ -277,7 +338,7 @@ func TestBrowser(t *testing.T) {
 		t.Skip("builds the wasm and starts Chromium")
 	}
 	s := buildSite(t) // first: the browser's time limit starts with it
-	ctx, cancel := newBrowser(t)
+	ctx, cancel, off := newWatchedBrowser(t)
 	defer cancel()
 	srv := httptest.NewServer(FileServer(s.dir))
 	defer srv.Close()
@@ -487,7 +548,12 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("offline reload lost the plan: %q", got)
 	}
 
-	// No request left the origin.
+	// No request left the origin: none of the page's, and none at all
+	// (service worker, workers, the browser) reached the proxy that all
+	// but loopback requests go through.
+	for _, r := range off.Seen() {
+		t.Errorf("a request went elsewhere than the origin: %s", r)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(urls) == 0 {
@@ -499,4 +565,29 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	t.Logf("%d requests, all on %s", len(urls), origin)
+}
+
+// The proxy that TestBrowser's last check relies on does see a request
+// for another host, from a page and from a worker.
+func TestOffOriginProxySees(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	ctx, cancel, off := newWatchedBrowser(t)
+	defer cancel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	js := `Promise.all([
+  fetch("https://page.example.org/").catch(() => 0),
+  new Promise(r => { const w = new Worker(URL.createObjectURL(new Blob(['fetch("http://worker.example.org/x").catch(() => 0).then(() => postMessage(0))']))); w.onmessage = r; }),
+])`
+	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.Evaluate(js, nil, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })); err != nil {
+		t.Fatal(err)
+	}
+	seen := strings.Join(off.Seen(), "\n")
+	for _, want := range []string{"CONNECT page.example.org:443", "GET worker.example.org/x"} {
+		if !strings.Contains(seen, want) {
+			t.Errorf("the proxy did not see %q; it saw:\n%s", want, seen)
+		}
+	}
 }
