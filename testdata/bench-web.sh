@@ -3,7 +3,7 @@
 # (budget 2.5 MB gzip), load to interactive in headless Chromium on
 # localhost (budget 1.5 s), and re-planning and redrawing a /48 of 65,536
 # /64s after an edit (budget 200 ms). Needs chromium (apt-get install -y
-# chromium). Run from the repository root: bash testdata/bench-web.sh
+# chromium) and, for the WebAssembly benchmark, node (apt-get install -y nodejs). Run from the repository root: bash testdata/bench-web.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
@@ -14,6 +14,10 @@ GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$work/app.wasm" ./cm
 raw=$(stat -c %s "$work/app.wasm")
 gz=$(gzip -9 -c "$work/app.wasm" | wc -c)
 awk -v r="$raw" -v g="$gz" 'BEGIN { printf "raw  %d bytes (%.2f MB)\ngzip %d bytes (%.2f MB; budget 2.5 MB)\n", r, r/1e6, g, g/1e6 }'
+
+echo "== one edit of a 65,536-/64 plan, re-read and re-allocated, as WebAssembly under Node.js (app.BenchmarkDocEdit)"
+GOOS=js GOARCH=wasm go test ./app -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$' -bench DocEdit -benchtime 10x |
+  grep -E 'BenchmarkDocEdit|^(ok|FAIL)'
 
 echo "== headless chromium on localhost: load, plan 65,536 /64s, edit, table, scroll"
 go test ./cmd/ip6plan-web -run '^$' -bench BenchmarkBrowser -benchtime 1x -v 2>&1 |

@@ -1,0 +1,29 @@
+package app
+
+import (
+	"strings"
+	"testing"
+)
+
+// BenchmarkDocEdit is the budget case of the web app: one subnet of a /48
+// of 65,536 /64s changes its purpose, and the plan is read and allocated
+// again against its lock. testdata/bench-web.sh also runs it as
+// WebAssembly (under Node.js), where the app runs.
+func BenchmarkDocEdit(b *testing.B) {
+	d := &Doc{}
+	base := bigPlan(65536)
+	d.SetSource(base)
+	edited := strings.Replace(base, "lan65535, size: 64, purpose: lan", "lan65535, size: 64, purpose: dmz", 1)
+	srcs := []string{edited, base}
+	var parse, alloc float64
+	for i := 0; b.Loop(); i++ {
+		d.SetSource(srcs[i%2])
+		if len(d.Errors) > 0 {
+			b.Fatal(d.Errors)
+		}
+		parse += float64(d.ParseTime.Microseconds())
+		alloc += float64(d.PlanTime.Microseconds())
+	}
+	b.ReportMetric(parse/float64(b.N)/1000, "parse-ms")
+	b.ReportMetric(alloc/float64(b.N)/1000, "plan-ms")
+}
