@@ -3,7 +3,8 @@
 # (budget 2.5 MB gzip), load to interactive in headless Chromium on
 # localhost (budget 1.5 s), and re-planning and redrawing a /48 of 65,536
 # /64s after an edit (budget 200 ms). Needs chromium (apt-get install -y
-# chromium) and, for the WebAssembly benchmark, node (apt-get install -y nodejs). Run from the repository root: bash testdata/bench-web.sh
+# chromium) and, for the WebAssembly benchmark, node (apt-get install -y
+# nodejs). Run from the repository root: bash testdata/bench-web.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
