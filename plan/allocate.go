@@ -186,21 +186,36 @@ type owners struct {
 
 type owner struct {
 	p    netip.Prefix
-	desc string
+	what label
 }
 
-func (o *owners) take(p netip.Prefix, desc string) error {
+// A label names what took a prefix or an interface ID. Only a collision
+// shows it, and most never collide, so it is formatted only then: a
+// block of 65,536 subnets would otherwise format 65,536 descriptions.
+type label struct {
+	format string // the description, with a %q for path if path is set
+	path   string
+}
+
+func (l label) String() string {
+	if l.path == "" {
+		return l.format
+	}
+	return fmt.Sprintf(l.format, l.path)
+}
+
+func (o *owners) take(p netip.Prefix, what label) error {
 	if err := o.a.Take(p); err != nil {
 		if errors.Is(err, ErrOverlap) {
 			for _, w := range o.list {
 				if w.p.Overlaps(p) {
-					return fmt.Errorf("%s (%s) overlaps %s (%s)", desc, p, w.desc, w.p)
+					return fmt.Errorf("%s (%s) overlaps %s (%s)", what, p, w.what, w.p)
 				}
 			}
 		}
-		return fmt.Errorf("%s: %w", desc, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	o.list = append(o.list, owner{p, desc})
+	o.list = append(o.list, owner{p, what})
 	return nil
 }
 
@@ -215,7 +230,7 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 	}
 	o := &owners{a: a}
 	for _, res := range reserved {
-		if err := o.take(res.Prefix, "reserved range"); err != nil {
+		if err := o.take(res.Prefix, label{format: "reserved range"}); err != nil {
 			r.fail(res.Pos, "%v", err)
 		}
 	}
@@ -224,14 +239,14 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 			r.warnings = append(r.warnings, Finding{pos, fmt.Sprintf("removed subnet %q (%s) is held by the lock but no longer inside %s (%s), which was resized: its space is no longer reserved; release it with ip6plan release", e.Path, e.Prefix, path, prefix)})
 			continue
 		}
-		if err := o.take(e.Prefix, fmt.Sprintf("removed subnet %q (held by the lock until released)", e.Path)); err != nil {
+		if err := o.take(e.Prefix, label{`removed subnet %q (held by the lock until released)`, e.Path}); err != nil {
 			r.fail(pos, "%v", err)
 		}
 	}
 	// Hosts and links of a /64 that has become a larger block keep their /64.
 	for _, e := range append(r.heldUnder(KindHost, path), r.heldUnder(KindLink, path)...) {
 		if p64 := netip.PrefixFrom(e.Prefix.Addr(), 64).Masked(); inside(p64, prefix) && a.IsFree(p64) {
-			o.take(p64, fmt.Sprintf("the /64 of removed %s %q (held by the lock until released)", e.Kind, e.Path))
+			o.take(p64, label{"the /64 of removed " + e.Kind.String() + " %q (held by the lock until released)", e.Path})
 		}
 	}
 	var pinned, rest []*Subnet
@@ -270,7 +285,7 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 				join(path, s.Name), s.Size, prefix, len(o.list))
 			continue
 		}
-		o.list = append(o.list, owner{p, fmt.Sprintf("subnet %q", join(path, s.Name))})
+		o.list = append(o.list, owner{p, label{`subnet %q`, join(path, s.Name)}})
 		r.record(s, path, p)
 	}
 	for _, s := range subnets {
@@ -314,7 +329,7 @@ func (r *run) pin(block netip.Prefix, s *Subnet) (netip.Prefix, bool, error) {
 
 func (r *run) place(o *owners, s *Subnet, parent string, p netip.Prefix) {
 	path := join(parent, s.Name)
-	if err := o.take(p, fmt.Sprintf("subnet %q", path)); err != nil {
+	if err := o.take(p, label{`subnet %q`, path}); err != nil {
 		r.fail(s.Pos, "%v", err)
 		return
 	}

@@ -11,14 +11,14 @@ import (
 // take the lowest free ID from ::1 (never the all-zero Subnet-Router
 // anycast ID, RFC 4291 §2.6.1).
 func (r *run) hostsIn(s *Subnet, path string, p netip.Prefix) {
-	used := map[uint64]string{0: "the Subnet-Router anycast address (RFC 4291 §2.6.1)"}
-	claim := func(iid uint64, desc string, pos Pos) bool {
+	used := map[uint64]label{0: {format: "the Subnet-Router anycast address (RFC 4291 §2.6.1)"}}
+	claim := func(iid uint64, what label, pos Pos) bool {
 		if prev, ok := used[iid]; ok {
 			addr, _ := AddrWithIID(p, iid)
-			r.fail(pos, "%s collides with %s: both are %s", desc, prev, addr)
+			r.fail(pos, "%s collides with %s: both are %s", what, prev, addr)
 			return false
 		}
-		used[iid] = desc
+		used[iid] = what
 		return true
 	}
 	if s.Gateway.IsValid() {
@@ -26,19 +26,19 @@ func (r *run) hostsIn(s *Subnet, path string, p netip.Prefix) {
 		if err != nil {
 			r.fail(s.Pos, "subnet %q: gateway %v", path, err)
 		} else {
-			claim(gw, fmt.Sprintf("the gateway of %q", path), s.Pos)
+			claim(gw, label{"the gateway of %q", path}, s.Pos)
 		}
 	}
 	for _, e := range r.heldUnder(KindHost, path) {
 		if !p.Contains(e.Prefix.Addr()) {
 			continue
 		}
-		claim(IIDOf(e.Prefix.Addr()), fmt.Sprintf("removed host %q (held by the lock until released)", e.Path), s.Pos)
+		claim(IIDOf(e.Prefix.Addr()), label{"removed host %q (held by the lock until released)", e.Path}, s.Pos)
 	}
 	var fresh []*Host
 	for _, h := range s.Hosts {
 		hp := join(path, h.Name)
-		desc := fmt.Sprintf("host %q", hp)
+		what := label{"host %q", hp}
 		switch h.Scheme {
 		case SchemeDynamic:
 			continue
@@ -48,28 +48,31 @@ func (r *run) hostsIn(s *Subnet, path string, p netip.Prefix) {
 				fresh = append(fresh, h)
 				continue
 			}
-			if claim(IIDOf(e.Prefix.Addr()), desc, h.Pos) {
+			if claim(IIDOf(e.Prefix.Addr()), what, h.Pos) {
 				r.putHost(h, hp, e.Prefix.Addr())
 			}
 			continue
 		}
 		iid, err := r.iid(h, p)
 		if err != nil {
-			r.fail(h.Pos, "%s: %v", desc, err)
+			r.fail(h.Pos, "%s: %v", what, err)
 			continue
 		}
-		if claim(iid, desc, h.Pos) {
+		if claim(iid, what, h.Pos) {
 			a, _ := AddrWithIID(p, iid)
 			r.putHost(h, hp, a)
 		}
 	}
 	next := uint64(1)
 	for _, h := range fresh {
-		for used[next] != "" {
+		for {
+			if _, taken := used[next]; !taken {
+				break
+			}
 			next++
 		}
 		hp := join(path, h.Name)
-		used[next] = fmt.Sprintf("host %q", hp)
+		used[next] = label{"host %q", hp}
 		a, _ := AddrWithIID(p, next)
 		r.putHost(h, hp, a)
 	}
@@ -159,10 +162,10 @@ func (r *run) linksIn(s *Subnet, path string, p netip.Prefix) {
 	o := &owners{a: a}
 	first, _ := Child(p, 127, 0)
 	last, _ := Child(p, 121, 1<<57-1)
-	o.take(first, "the Subnet-Router anycast address (RFC 6164 §5.1)")
-	o.take(last, "the reserved subnet anycast addresses (RFC 2526)")
+	o.take(first, label{format: "the Subnet-Router anycast address (RFC 6164 §5.1)"})
+	o.take(last, label{format: "the reserved subnet anycast addresses (RFC 2526)"})
 	for _, e := range held {
-		if err := o.take(e.Prefix, fmt.Sprintf("removed link %q (held by the lock until released)", e.Path)); err != nil {
+		if err := o.take(e.Prefix, label{"removed link %q (held by the lock until released)", e.Path}); err != nil {
 			r.fail(s.Pos, "%v", err)
 		}
 	}
@@ -170,7 +173,7 @@ func (r *run) linksIn(s *Subnet, path string, p netip.Prefix) {
 	for _, l := range s.Links {
 		lp := join(path, l.Name)
 		if e, ok := r.old.Get(KindLink, lp); ok && p.Contains(e.Prefix.Addr()) {
-			if err := o.take(e.Prefix, fmt.Sprintf("link %q", lp)); err != nil {
+			if err := o.take(e.Prefix, label{"link %q", lp}); err != nil {
 				r.fail(l.Pos, "%v", err)
 				continue
 			}
