@@ -66,7 +66,7 @@ func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	r := &run{plan: p, old: lock, lock: &Lock{Prefix: p.Prefix, entries: make(map[lockKey]Entry, lock.Len())},
+	r := &run{plan: p, old: lock, lock: &Lock{Prefix: p.Prefix, list: make([]Entry, 0, lock.Len())},
 		placed: map[*Subnet]netip.Prefix{}, inPlan: make(map[lockKey]bool, lock.Len())}
 	r.markPlanned("", p.Subnets)
 	r.indexGone()
@@ -129,8 +129,8 @@ func (r *run) indexGone() {
 		return
 	}
 	var gone []Entry
-	for k, e := range r.old.entries {
-		if !r.inPlan[k] {
+	for _, e := range r.old.list {
+		if !r.inPlan[lockKey{e.Kind, e.Path}] {
 			gone = append(gone, e)
 		}
 	}
