@@ -66,33 +66,110 @@ func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	r := &run{plan: p, old: lock, lock: &Lock{Prefix: p.Prefix, list: make([]Entry, 0, lock.Len())},
-		placed: map[*Subnet]netip.Prefix{}, inPlan: make(map[lockKey]bool, lock.Len())}
-	r.markPlanned("", p.Subnets)
+	r := newRun(p, lock)
 	r.indexGone()
-	r.block(p.Prefix, p.Allocation, "", p.Reserved, p.Subnets, p.Pos)
+	r.block(p.Prefix, p.Allocation, "", p.Reserved, 0, len(r.a.Subnets), p.Pos)
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
 	}
-	a := &Allocation{Plan: p, Lock: r.lock, Held: r.held}
-	r.collect(a, "", 0, p.Subnets)
+	a := r.a
+	a.Lock, a.Held = r.newLock(), r.held
 	a.Warnings = append(r.warnings, Check(a)...)
 	return a, nil
 }
 
-// run is the state of one Allocate call.
+// run is the state of one Allocate call. The allocation it fills in
+// lists every subnet, host and link of the plan from the start, so the
+// run keeps what it learns of each in slices of the same order rather
+// than in maps keyed by pointer or path.
 type run struct {
 	plan     *Plan
 	old      *Lock
-	lock     *Lock
-	placed   map[*Subnet]netip.Prefix
-	hosts    map[*Host]netip.Addr
-	links    map[*Link]netip.Prefix
+	a        *Allocation // prefixes and addresses are set as they are placed
+	subs     []subnetRun // per a.Subnets
+	hostWas  []int       // per a.Hosts: where old has it, or -1
+	linkWas  []int       // per a.Links: where old has it, or -1
 	inPlan   map[lockKey]bool
 	gone     map[string][]Entry // old entries the plan no longer has, by parent path
 	held     []Entry
 	warnings []Finding
 	errs     []error
+}
+
+// subnetRun is what a run knows of the subnet at the same index of
+// Allocation.Subnets.
+type subnetRun struct {
+	end   int // the index past its own subnets: its next sibling's
+	hosts int // the index in Allocation.Hosts of its first host
+	links int // the index in Allocation.Links of its first link
+	was   int // where the old lock has it, or -1
+}
+
+// newRun lays out the allocation of p, in plan order, and finds what
+// lock has of each subnet, host and link.
+func newRun(p *Plan, lock *Lock) *run {
+	nSubnets, nHosts, nLinks := count(p.Subnets)
+	r := &run{plan: p, old: lock, inPlan: make(map[lockKey]bool, lock.Len()),
+		a: &Allocation{Plan: p, Subnets: make([]SubnetAlloc, 0, nSubnets),
+			Hosts: make([]HostAlloc, 0, nHosts), Links: make([]LinkAlloc, 0, nLinks)},
+		subs: make([]subnetRun, 0, nSubnets), hostWas: make([]int, 0, nHosts), linkWas: make([]int, 0, nLinks)}
+	r.layout("", 0, p.Subnets)
+	return r
+}
+
+// count returns how many subnets, hosts and links the tree has.
+func count(subnets []*Subnet) (nSubnets, nHosts, nLinks int) {
+	for _, s := range subnets {
+		ns, nh, nl := count(s.Subnets)
+		nSubnets += 1 + ns
+		nHosts += len(s.Hosts) + nh
+		nLinks += len(s.Links) + nl
+	}
+	return nSubnets, nHosts, nLinks
+}
+
+func (r *run) layout(parent string, depth int, subnets []*Subnet) {
+	a := r.a
+	for _, s := range subnets {
+		path := join(parent, s.Name)
+		i := len(a.Subnets)
+		a.Subnets = append(a.Subnets, SubnetAlloc{Subnet: s, Path: path, Depth: depth})
+		r.subs = append(r.subs, subnetRun{hosts: len(a.Hosts), links: len(a.Links), was: r.find(KindSubnet, path)})
+		for _, h := range s.Hosts {
+			hp := join(path, h.Name)
+			a.Hosts = append(a.Hosts, HostAlloc{Host: h, Path: hp, Subnet: path, FQDN: h.FQDN(r.plan.Domain)})
+			r.hostWas = append(r.hostWas, r.find(KindHost, hp))
+		}
+		for _, l := range s.Links {
+			lp := join(path, l.Name)
+			a.Links = append(a.Links, LinkAlloc{Link: l, Path: lp})
+			r.linkWas = append(r.linkWas, r.find(KindLink, lp))
+		}
+		r.layout(path, depth+1, s.Subnets)
+		r.subs[i].end = len(a.Subnets)
+	}
+}
+
+// find returns where the old lock has the entry of kind at path, or -1,
+// and records that the plan still has it.
+func (r *run) find(kind Kind, path string) int {
+	k := lockKey{kind, path}
+	r.inPlan[k] = true
+	if r.old == nil {
+		return -1
+	}
+	if i, ok := r.old.indexed()[k]; ok {
+		return i
+	}
+	return -1
+}
+
+// was returns the old lock's entry at i, as find returned it.
+func (r *run) was(i int) (Entry, bool) {
+	if i < 0 {
+		return Entry{}, false
+	}
+	return r.old.list[i], true
 }
 
 func (r *run) fail(pos Pos, format string, args ...any) {
@@ -104,21 +181,6 @@ func join(parent, name string) string {
 		return name
 	}
 	return parent + "/" + name
-}
-
-// markPlanned records the lock keys the plan still has.
-func (r *run) markPlanned(parent string, subnets []*Subnet) {
-	for _, s := range subnets {
-		path := join(parent, s.Name)
-		r.inPlan[lockKey{KindSubnet, path}] = true
-		for _, h := range s.Hosts {
-			r.inPlan[lockKey{KindHost, join(path, h.Name)}] = true
-		}
-		for _, l := range s.Links {
-			r.inPlan[lockKey{KindLink, join(path, l.Name)}] = true
-		}
-		r.markPlanned(path, s.Subnets)
-	}
 }
 
 // indexGone files the old lock's entries that the plan no longer has
@@ -156,7 +218,6 @@ func (r *run) heldUnder(kind Kind, parent string) []Entry {
 
 func (r *run) hold(e Entry) {
 	r.held = append(r.held, e)
-	r.lock.Put(e)
 	if e.Kind == KindSubnet { // what was inside it stays with it
 		for _, in := range r.gone[e.Path] {
 			r.hold(in)
@@ -219,10 +280,11 @@ func (o *owners) take(p netip.Prefix, what label) error {
 	return nil
 }
 
-// block places the subnets of one block and then, recursively, what is
-// inside each of them. The order is what makes allocations stable:
-// reserved ranges, then held and locked entries, then pins, then the rest.
-func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Reserved, subnets []*Subnet, pos Pos) {
+// block places the subnets of one block, those from index first to end
+// of Allocation.Subnets, and then, recursively, what is inside each of
+// them. The order is what makes allocations stable: reserved ranges, then
+// held and locked entries, then pins, then the rest.
+func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Reserved, first, end int, pos Pos) {
 	a, err := NewAllocator(prefix, 64, mode)
 	if err != nil {
 		r.fail(pos, "%v", err)
@@ -249,57 +311,59 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 			o.take(p64, label{"the /64 of removed " + e.Kind.String() + " %q (held by the lock until released)", e.Path})
 		}
 	}
-	var pinned, rest []*Subnet
-	for _, s := range subnets {
-		e, locked := r.old.Get(KindSubnet, join(path, s.Name))
+	subnets := r.a.Subnets
+	var pinned, rest []int
+	for i := first; i < end; i = r.subs[i].end {
+		s := subnets[i].Subnet
+		e, locked := r.was(r.subs[i].was)
 		pin, hasPin, err := r.pin(prefix, s)
 		switch {
 		case err != nil:
-			r.fail(s.Pos, "subnet %q: %v", join(path, s.Name), err)
+			r.fail(s.Pos, "subnet %q: %v", subnets[i].Path, err)
 		case locked && e.Prefix.Bits() == s.Size && inside(e.Prefix, prefix) && (!hasPin || pin == e.Prefix):
-			r.place(o, s, path, e.Prefix)
+			r.place(o, i, e.Prefix)
 		case hasPin:
-			pinned = append(pinned, s)
+			pinned = append(pinned, i)
 		default:
-			rest = append(rest, s)
+			rest = append(rest, i)
 		}
 	}
-	for _, s := range pinned {
-		pin, _, _ := r.pin(prefix, s)
-		r.place(o, s, path, pin)
+	for _, i := range pinned {
+		pin, _, _ := r.pin(prefix, subnets[i].Subnet)
+		r.place(o, i, pin)
 	}
-	for _, s := range rest {
-		if e, ok := r.old.Get(KindSubnet, join(path, s.Name)); ok { // resized: keep the start if it fits
+	for _, i := range rest {
+		s := subnets[i].Subnet
+		if e, ok := r.was(r.subs[i].was); ok { // resized: keep the start if it fits
 			if p := netip.PrefixFrom(e.Prefix.Addr(), s.Size); p.Masked() == p && a.IsFree(p) {
-				r.place(o, s, path, p)
+				r.place(o, i, p)
 				continue
 			}
 		}
 		p, err := a.Next(s.Size)
 		if err != nil && !errors.Is(err, ErrExhausted) {
-			r.fail(s.Pos, "subnet %q: %v", join(path, s.Name), err)
+			r.fail(s.Pos, "subnet %q: %v", subnets[i].Path, err)
 			continue
 		}
 		if err != nil {
 			r.fail(s.Pos, "no room for subnet %q (/%d) in %s: %d subnets and ranges already take its space; use a larger block or release held entries",
-				join(path, s.Name), s.Size, prefix, len(o.list))
+				subnets[i].Path, s.Size, prefix, len(o.list))
 			continue
 		}
-		o.list = append(o.list, owner{p, label{`subnet %q`, join(path, s.Name)}})
-		r.record(s, path, p)
+		o.list = append(o.list, owner{p, label{`subnet %q`, subnets[i].Path}})
+		subnets[i].Prefix = p
 	}
-	for _, s := range subnets {
-		p, ok := r.placed[s]
-		if !ok {
+	for i := first; i < end; i = r.subs[i].end {
+		s, p := subnets[i].Subnet, subnets[i].Prefix
+		if !p.IsValid() {
 			continue
 		}
-		sp := join(path, s.Name)
 		if p.Bits() < 64 { // even with no subnets left, held ones keep their space
-			r.block(p, s.Allocation, sp, s.Reserved, s.Subnets, s.Pos)
+			r.block(p, s.Allocation, subnets[i].Path, s.Reserved, i+1, r.subs[i].end, s.Pos)
 		}
 		if p.Bits() == 64 {
-			r.hostsIn(s, sp, p)
-			r.linksIn(s, sp, p)
+			r.hostsIn(i, p)
+			r.linksIn(i, p)
 		}
 	}
 }
@@ -327,32 +391,52 @@ func (r *run) pin(block netip.Prefix, s *Subnet) (netip.Prefix, bool, error) {
 	return netip.Prefix{}, false, nil
 }
 
-func (r *run) place(o *owners, s *Subnet, parent string, p netip.Prefix) {
-	path := join(parent, s.Name)
-	if err := o.take(p, label{`subnet %q`, path}); err != nil {
-		r.fail(s.Pos, "%v", err)
+// place gives the subnet at index i of Allocation.Subnets the prefix p,
+// unless p collides with what the block has placed already.
+func (r *run) place(o *owners, i int, p netip.Prefix) {
+	sa := &r.a.Subnets[i]
+	if err := o.take(p, label{`subnet %q`, sa.Path}); err != nil {
+		r.fail(sa.Subnet.Pos, "%v", err)
 		return
 	}
-	r.record(s, parent, p)
+	sa.Prefix = p
 }
 
-func (r *run) record(s *Subnet, parent string, p netip.Prefix) {
-	r.placed[s] = p
-	r.lock.Put(Entry{KindSubnet, join(parent, s.Name), p})
-}
-
-// collect lists the placed subnets, hosts and links in plan order.
-func (r *run) collect(a *Allocation, parent string, depth int, subnets []*Subnet) {
-	for _, s := range subnets {
-		path := join(parent, s.Name)
-		a.Subnets = append(a.Subnets, SubnetAlloc{Subnet: s, Path: path, Depth: depth, Prefix: r.placed[s]})
-		for _, h := range s.Hosts {
-			a.Hosts = append(a.Hosts, HostAlloc{Host: h, Path: join(path, h.Name), Subnet: path,
-				FQDN: h.FQDN(r.plan.Domain), Addr: r.hosts[h]})
+// newLock lists what the run placed, in plan order, and then what it
+// holds: the order in which the next run looks entries up.
+func (r *run) newLock() *Lock {
+	a := r.a
+	l := &Lock{Prefix: r.plan.Prefix, list: make([]Entry, 0, len(a.Subnets)+len(a.Hosts)+len(a.Links)+len(r.held))}
+	for i, s := range a.Subnets {
+		if !s.Prefix.IsValid() {
+			continue
 		}
-		for _, l := range s.Links {
-			a.Links = append(a.Links, LinkAlloc{Link: l, Path: join(path, l.Name), Prefix: r.links[l]})
+		l.list = append(l.list, Entry{KindSubnet, s.Path, s.Prefix})
+		for _, h := range a.Hosts[r.subs[i].hosts:][:len(s.Subnet.Hosts)] {
+			if h.Addr.IsValid() {
+				l.list = append(l.list, Entry{KindHost, h.Path, netip.PrefixFrom(h.Addr, 128)})
+			}
 		}
-		r.collect(a, path, depth+1, s.Subnets)
+		links := a.Links[r.subs[i].links:][:len(s.Subnet.Links)]
+		var seen map[string]int // a plan built in code may name a link twice: the last one wins
+		for _, k := range links {
+			if !k.Prefix.IsValid() {
+				continue
+			}
+			e := Entry{KindLink, k.Path, k.Prefix}
+			if len(links) > 1 {
+				if seen == nil {
+					seen = make(map[string]int, len(links))
+				}
+				if at, dup := seen[k.Path]; dup {
+					l.list[at] = e
+					continue
+				}
+				seen[k.Path] = len(l.list)
+			}
+			l.list = append(l.list, e)
+		}
 	}
+	l.list = append(l.list, r.held...)
+	return l
 }

@@ -10,7 +10,8 @@ import (
 // ID from the plan, so the plan is the truth for it; new sequential hosts
 // take the lowest free ID from ::1 (never the all-zero Subnet-Router
 // anycast ID, RFC 4291 §2.6.1).
-func (r *run) hostsIn(s *Subnet, path string, p netip.Prefix) {
+func (r *run) hostsIn(i int, p netip.Prefix) {
+	s, path := r.a.Subnets[i].Subnet, r.a.Subnets[i].Path
 	used := map[uint64]label{0: {format: "the Subnet-Router anycast address (RFC 4291 §2.6.1)"}}
 	claim := func(iid uint64, what label, pos Pos) bool {
 		if prev, ok := used[iid]; ok {
@@ -35,21 +36,21 @@ func (r *run) hostsIn(s *Subnet, path string, p netip.Prefix) {
 		}
 		claim(IIDOf(e.Prefix.Addr()), label{"removed host %q (held by the lock until released)", e.Path}, s.Pos)
 	}
-	var fresh []*Host
-	for _, h := range s.Hosts {
-		hp := join(path, h.Name)
-		what := label{"host %q", hp}
+	var fresh []int
+	for j := r.subs[i].hosts; j < r.subs[i].hosts+len(s.Hosts); j++ {
+		h := r.a.Hosts[j].Host
+		what := label{"host %q", r.a.Hosts[j].Path}
 		switch h.Scheme {
 		case SchemeDynamic:
 			continue
 		case SchemeSequential:
-			e, ok := r.old.Get(KindHost, hp)
+			e, ok := r.was(r.hostWas[j])
 			if !ok || !p.Contains(e.Prefix.Addr()) {
-				fresh = append(fresh, h)
+				fresh = append(fresh, j)
 				continue
 			}
 			if claim(IIDOf(e.Prefix.Addr()), what, h.Pos) {
-				r.putHost(h, hp, e.Prefix.Addr())
+				r.a.Hosts[j].Addr = e.Prefix.Addr()
 			}
 			continue
 		}
@@ -59,31 +60,20 @@ func (r *run) hostsIn(s *Subnet, path string, p netip.Prefix) {
 			continue
 		}
 		if claim(iid, what, h.Pos) {
-			a, _ := AddrWithIID(p, iid)
-			r.putHost(h, hp, a)
+			r.a.Hosts[j].Addr, _ = AddrWithIID(p, iid)
 		}
 	}
 	next := uint64(1)
-	for _, h := range fresh {
+	for _, j := range fresh {
 		for {
 			if _, taken := used[next]; !taken {
 				break
 			}
 			next++
 		}
-		hp := join(path, h.Name)
-		used[next] = label{"host %q", hp}
-		a, _ := AddrWithIID(p, next)
-		r.putHost(h, hp, a)
+		used[next] = label{"host %q", r.a.Hosts[j].Path}
+		r.a.Hosts[j].Addr, _ = AddrWithIID(p, next)
 	}
-}
-
-func (r *run) putHost(h *Host, path string, a netip.Addr) {
-	if r.hosts == nil {
-		r.hosts = map[*Host]netip.Addr{}
-	}
-	r.hosts[h] = a
-	r.lock.Put(Entry{KindHost, path, netip.PrefixFrom(a, 128)})
 }
 
 // iid computes the interface ID of a host whose scheme derives it.
@@ -149,7 +139,8 @@ func (s SubnetAlloc) Gateway() netip.Addr {
 // linksIn numbers the links of a p2p /64 with /127s (RFC 6164). The first
 // /127 holds the Subnet-Router anycast address and the last /121 the
 // reserved subnet anycast addresses (RFC 2526), so neither is used.
-func (r *run) linksIn(s *Subnet, path string, p netip.Prefix) {
+func (r *run) linksIn(i int, p netip.Prefix) {
+	s, path := r.a.Subnets[i].Subnet, r.a.Subnets[i].Path
 	held := r.heldUnder(KindLink, path)
 	if len(s.Links) == 0 && len(held) == 0 {
 		return
@@ -169,34 +160,26 @@ func (r *run) linksIn(s *Subnet, path string, p netip.Prefix) {
 			r.fail(s.Pos, "%v", err)
 		}
 	}
-	var fresh []*Link
-	for _, l := range s.Links {
-		lp := join(path, l.Name)
-		if e, ok := r.old.Get(KindLink, lp); ok && p.Contains(e.Prefix.Addr()) {
-			if err := o.take(e.Prefix, label{"link %q", lp}); err != nil {
-				r.fail(l.Pos, "%v", err)
+	var fresh []int
+	for j := r.subs[i].links; j < r.subs[i].links+len(s.Links); j++ {
+		la := &r.a.Links[j]
+		if e, ok := r.was(r.linkWas[j]); ok && p.Contains(e.Prefix.Addr()) {
+			if err := o.take(e.Prefix, label{"link %q", la.Path}); err != nil {
+				r.fail(la.Link.Pos, "%v", err)
 				continue
 			}
-			r.putLink(l, lp, e.Prefix)
+			la.Prefix = e.Prefix
 			continue
 		}
-		fresh = append(fresh, l)
+		fresh = append(fresh, j)
 	}
-	for _, l := range fresh {
-		lp := join(path, l.Name)
+	for _, j := range fresh {
+		la := &r.a.Links[j]
 		q, err := a.Next(127)
 		if err != nil {
-			r.fail(l.Pos, "no room for link %q in %s", lp, p)
+			r.fail(la.Link.Pos, "no room for link %q in %s", la.Path, p)
 			continue
 		}
-		r.putLink(l, lp, q)
+		la.Prefix = q
 	}
-}
-
-func (r *run) putLink(l *Link, path string, p netip.Prefix) {
-	if r.links == nil {
-		r.links = map[*Link]netip.Prefix{}
-	}
-	r.links[l] = p
-	r.lock.Put(Entry{KindLink, path, p})
 }
