@@ -67,7 +67,6 @@ func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 		return nil, err
 	}
 	r := newRun(p, lock)
-	r.indexGone()
 	r.block(p.Prefix, p.Allocation, "", p.Reserved, 0, len(r.a.Subnets), p.Pos)
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
@@ -85,11 +84,10 @@ func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 type run struct {
 	plan     *Plan
 	old      *Lock
-	a        *Allocation // prefixes and addresses are set as they are placed
-	subs     []subnetRun // per a.Subnets
-	hostWas  []int       // per a.Hosts: where old has it, or -1
-	linkWas  []int       // per a.Links: where old has it, or -1
-	inPlan   map[lockKey]bool
+	a        *Allocation        // prefixes and addresses are set as they are placed
+	subs     []subnetRun        // per a.Subnets
+	hostWas  []int              // per a.Hosts: where old has it, or -1
+	linkWas  []int              // per a.Links: where old has it, or -1
 	gone     map[string][]Entry // old entries the plan no longer has, by parent path
 	held     []Entry
 	warnings []Finding
@@ -105,15 +103,18 @@ type subnetRun struct {
 	was   int // where the old lock has it, or -1
 }
 
-// newRun lays out the allocation of p, in plan order, and finds what
-// lock has of each subnet, host and link.
+// newRun lays out the allocation of p, in plan order, finds what lock
+// has of each subnet, host and link, and files what it has besides.
 func newRun(p *Plan, lock *Lock) *run {
 	nSubnets, nHosts, nLinks := count(p.Subnets)
-	r := &run{plan: p, old: lock, inPlan: make(map[lockKey]bool, lock.Len()),
+	r := &run{plan: p, old: lock,
 		a: &Allocation{Plan: p, Subnets: make([]SubnetAlloc, 0, nSubnets),
 			Hosts: make([]HostAlloc, 0, nHosts), Links: make([]LinkAlloc, 0, nLinks)},
 		subs: make([]subnetRun, 0, nSubnets), hostWas: make([]int, 0, nHosts), linkWas: make([]int, 0, nLinks)}
-	r.layout("", 0, p.Subnets)
+	m := newLockMatch(lock)
+	r.layout(m, "", 0, p.Subnets)
+	m.settle()
+	r.fileGone(m.gone())
 	return r
 }
 
@@ -128,43 +129,36 @@ func count(subnets []*Subnet) (nSubnets, nHosts, nLinks int) {
 	return nSubnets, nHosts, nLinks
 }
 
-func (r *run) layout(parent string, depth int, subnets []*Subnet) {
+// layout appends the subnets, their hosts and links, and the subnets
+// inside them to the allocation, in plan order: the order of the lock
+// the run makes, in which m, reading the last one, expects them. The
+// slices have their final size already, so m may write to them later.
+func (r *run) layout(m *lockMatch, parent string, depth int, subnets []*Subnet) {
 	a := r.a
 	for _, s := range subnets {
 		path := join(parent, s.Name)
 		i := len(a.Subnets)
 		a.Subnets = append(a.Subnets, SubnetAlloc{Subnet: s, Path: path, Depth: depth})
-		r.subs = append(r.subs, subnetRun{hosts: len(a.Hosts), links: len(a.Links), was: r.find(KindSubnet, path)})
+		r.subs = append(r.subs, subnetRun{hosts: len(a.Hosts), links: len(a.Links)})
+		m.find(lockKey{KindSubnet, path}, &r.subs[i].was)
 		for _, h := range s.Hosts {
 			hp := join(path, h.Name)
 			a.Hosts = append(a.Hosts, HostAlloc{Host: h, Path: hp, Subnet: path, FQDN: h.FQDN(r.plan.Domain)})
-			r.hostWas = append(r.hostWas, r.find(KindHost, hp))
+			r.hostWas = append(r.hostWas, 0)
+			m.find(lockKey{KindHost, hp}, &r.hostWas[len(r.hostWas)-1])
 		}
 		for _, l := range s.Links {
 			lp := join(path, l.Name)
 			a.Links = append(a.Links, LinkAlloc{Link: l, Path: lp})
-			r.linkWas = append(r.linkWas, r.find(KindLink, lp))
+			r.linkWas = append(r.linkWas, 0)
+			m.find(lockKey{KindLink, lp}, &r.linkWas[len(r.linkWas)-1])
 		}
-		r.layout(path, depth+1, s.Subnets)
+		r.layout(m, path, depth+1, s.Subnets)
 		r.subs[i].end = len(a.Subnets)
 	}
 }
 
-// find returns where the old lock has the entry of kind at path, or -1,
-// and records that the plan still has it.
-func (r *run) find(kind Kind, path string) int {
-	k := lockKey{kind, path}
-	r.inPlan[k] = true
-	if r.old == nil {
-		return -1
-	}
-	if i, ok := r.old.indexed()[k]; ok {
-		return i
-	}
-	return -1
-}
-
-// was returns the old lock's entry at i, as find returned it.
+// was returns the old lock's entry at i, as lockMatch found it.
 func (r *run) was(i int) (Entry, bool) {
 	if i < 0 {
 		return Entry{}, false
@@ -183,19 +177,10 @@ func join(parent, name string) string {
 	return parent + "/" + name
 }
 
-// indexGone files the old lock's entries that the plan no longer has
-// under the path of their parent, in lock order.
-func (r *run) indexGone() {
+// fileGone files the old lock's entries that the plan no longer has
+// under the path of their parent, in lock file order.
+func (r *run) fileGone(gone []Entry) {
 	r.gone = map[string][]Entry{}
-	if r.old == nil {
-		return
-	}
-	var gone []Entry
-	for _, e := range r.old.list {
-		if !r.inPlan[lockKey{e.Kind, e.Path}] {
-			gone = append(gone, e)
-		}
-	}
 	slices.SortFunc(gone, compareEntries)
 	for _, e := range gone {
 		dir, _ := splitPath(e.Path)
