@@ -224,10 +224,15 @@ func splitPath(path string) (dir, name string) {
 }
 
 // owners remembers what took which prefix in one block, to name both
-// sides of a collision.
+// sides of a collision, in the order they took it. What the block
+// reserves and holds is taken first and kept as owners; the children that
+// follow (subnets, or the links of a /64) can be 65,536, so they are kept
+// as their index in the allocation, and kid says what child i is.
 type owners struct {
-	a    *Allocator
-	list []owner
+	a     *Allocator
+	fixed []owner
+	kids  []int
+	kid   func(i int) owner
 }
 
 type owner struct {
@@ -250,20 +255,47 @@ func (l label) String() string {
 	return fmt.Sprintf(l.format, l.path)
 }
 
+// take takes p for what, which is not a child.
 func (o *owners) take(p netip.Prefix, what label) error {
-	if err := o.a.Take(p); err != nil {
-		if errors.Is(err, ErrOverlap) {
-			for _, w := range o.list {
-				if w.p.Overlaps(p) {
-					return fmt.Errorf("%s (%s) overlaps %s (%s)", what, p, w.what, w.p)
-				}
-			}
-		}
-		return fmt.Errorf("%s: %w", what, err)
+	if err := o.check(p, what); err != nil {
+		return err
 	}
-	o.list = append(o.list, owner{p, what})
+	o.fixed = append(o.fixed, owner{p, what})
 	return nil
 }
+
+// takeKid takes p for child i, which then records p as its own.
+func (o *owners) takeKid(i int, p netip.Prefix) error {
+	if err := o.check(p, o.kid(i).what); err != nil {
+		return err
+	}
+	o.kids = append(o.kids, i)
+	return nil
+}
+
+// check takes p from the allocator, or names what p collides with.
+func (o *owners) check(p netip.Prefix, what label) error {
+	err := o.a.Take(p)
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrOverlap) {
+		for _, w := range o.fixed {
+			if w.p.Overlaps(p) {
+				return fmt.Errorf("%s (%s) overlaps %s (%s)", what, p, w.what, w.p)
+			}
+		}
+		for _, i := range o.kids {
+			if w := o.kid(i); w.p.Overlaps(p) {
+				return fmt.Errorf("%s (%s) overlaps %s (%s)", what, p, w.what, w.p)
+			}
+		}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// len returns how many things took space in the block.
+func (o *owners) len() int { return len(o.fixed) + len(o.kids) }
 
 // block places the subnets of one block, those from index first to end
 // of Allocation.Subnets, and then, recursively, what is inside each of
@@ -275,7 +307,14 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 		r.fail(pos, "%v", err)
 		return
 	}
-	o := &owners{a: a}
+	subnets := r.a.Subnets
+	kids := 0
+	for i := first; i < end; i = r.subs[i].end {
+		kids++
+	}
+	o := &owners{a: a, kids: make([]int, 0, kids), kid: func(i int) owner {
+		return owner{subnets[i].Prefix, label{`subnet %q`, subnets[i].Path}}
+	}}
 	for _, res := range reserved {
 		if err := o.take(res.Prefix, label{format: "reserved range"}); err != nil {
 			r.fail(res.Pos, "%v", err)
@@ -296,7 +335,6 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 			o.take(p64, label{"the /64 of removed " + e.Kind.String() + " %q (held by the lock until released)", e.Path})
 		}
 	}
-	subnets := r.a.Subnets
 	var pinned, rest []int
 	for i := first; i < end; i = r.subs[i].end {
 		s := subnets[i].Subnet
@@ -332,11 +370,11 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 		}
 		if err != nil {
 			r.fail(s.Pos, "no room for subnet %q (/%d) in %s: %d subnets and ranges already take its space; use a larger block or release held entries",
-				subnets[i].Path, s.Size, prefix, len(o.list))
+				subnets[i].Path, s.Size, prefix, o.len())
 			continue
 		}
-		o.list = append(o.list, owner{p, label{`subnet %q`, subnets[i].Path}})
 		subnets[i].Prefix = p
+		o.kids = append(o.kids, i)
 	}
 	for i := first; i < end; i = r.subs[i].end {
 		s, p := subnets[i].Subnet, subnets[i].Prefix
@@ -379,12 +417,11 @@ func (r *run) pin(block netip.Prefix, s *Subnet) (netip.Prefix, bool, error) {
 // place gives the subnet at index i of Allocation.Subnets the prefix p,
 // unless p collides with what the block has placed already.
 func (r *run) place(o *owners, i int, p netip.Prefix) {
-	sa := &r.a.Subnets[i]
-	if err := o.take(p, label{`subnet %q`, sa.Path}); err != nil {
-		r.fail(sa.Subnet.Pos, "%v", err)
+	if err := o.takeKid(i, p); err != nil {
+		r.fail(r.a.Subnets[i].Subnet.Pos, "%v", err)
 		return
 	}
-	sa.Prefix = p
+	r.a.Subnets[i].Prefix = p
 }
 
 // newLock lists what the run placed, in plan order, and then what it

@@ -150,7 +150,10 @@ func (r *run) linksIn(i int, p netip.Prefix) {
 		r.fail(s.Pos, "%v", err)
 		return
 	}
-	o := &owners{a: a}
+	links := r.a.Links
+	o := &owners{a: a, kids: make([]int, 0, len(s.Links)), kid: func(j int) owner {
+		return owner{links[j].Prefix, label{"link %q", links[j].Path}}
+	}}
 	first, _ := Child(p, 127, 0)
 	last, _ := Child(p, 121, 1<<57-1)
 	o.take(first, label{format: "the Subnet-Router anycast address (RFC 6164 §5.1)"})
@@ -162,24 +165,22 @@ func (r *run) linksIn(i int, p netip.Prefix) {
 	}
 	var fresh []int
 	for j := r.subs[i].links; j < r.subs[i].links+len(s.Links); j++ {
-		la := &r.a.Links[j]
 		if e, ok := r.was(r.linkWas[j]); ok && p.Contains(e.Prefix.Addr()) {
-			if err := o.take(e.Prefix, label{"link %q", la.Path}); err != nil {
-				r.fail(la.Link.Pos, "%v", err)
+			if err := o.takeKid(j, e.Prefix); err != nil {
+				r.fail(links[j].Link.Pos, "%v", err)
 				continue
 			}
-			la.Prefix = e.Prefix
+			links[j].Prefix = e.Prefix
 			continue
 		}
 		fresh = append(fresh, j)
 	}
 	for _, j := range fresh {
-		la := &r.a.Links[j]
 		q, err := a.Next(127)
 		if err != nil {
-			r.fail(la.Link.Pos, "no room for link %q in %s", la.Path, p)
+			r.fail(links[j].Link.Pos, "no room for link %q in %s", links[j].Path, p)
 			continue
 		}
-		la.Prefix = q
+		links[j].Prefix = q
 	}
 }
