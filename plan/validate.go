@@ -12,7 +12,7 @@ func (p *Plan) Validate() error {
 	} else {
 		d.checkChildren(p.Prefix.Bits(), p.Subnets)
 	}
-	for _, s := range walkSubnets(p.Subnets) {
+	for s := range walkSubnets(p.Subnets) {
 		if err := checkName(s.Name); err != nil {
 			d.errs = append(d.errs, errorAt(s.Pos, "subnet: %v", err))
 		}
