@@ -257,8 +257,8 @@ func (l label) String() string {
 
 // take takes p for what, which is not a child.
 func (o *owners) take(p netip.Prefix, what label) error {
-	if err := o.check(p, what); err != nil {
-		return err
+	if err := o.a.Take(p); err != nil {
+		return o.collision(p, what, err)
 	}
 	o.fixed = append(o.fixed, owner{p, what})
 	return nil
@@ -266,19 +266,16 @@ func (o *owners) take(p netip.Prefix, what label) error {
 
 // takeKid takes p for child i, which then records p as its own.
 func (o *owners) takeKid(i int, p netip.Prefix) error {
-	if err := o.check(p, o.kid(i).what); err != nil {
-		return err
+	if err := o.a.Take(p); err != nil {
+		return o.collision(p, o.kid(i).what, err)
 	}
 	o.kids = append(o.kids, i)
 	return nil
 }
 
-// check takes p from the allocator, or names what p collides with.
-func (o *owners) check(p netip.Prefix, what label) error {
-	err := o.a.Take(p)
-	if err == nil {
-		return nil
-	}
+// collision explains why the allocator would not let what take p,
+// naming what took it first.
+func (o *owners) collision(p netip.Prefix, what label, err error) error {
 	if errors.Is(err, ErrOverlap) {
 		for _, w := range o.fixed {
 			if w.p.Overlaps(p) {

@@ -12,6 +12,10 @@ import (
 // anycast ID, RFC 4291 §2.6.1).
 func (r *run) hostsIn(i int, p netip.Prefix) {
 	s, path := r.a.Subnets[i].Subnet, r.a.Subnets[i].Path
+	held := r.heldUnder(KindHost, path)
+	if !s.Gateway.IsValid() && len(s.Hosts) == 0 && len(held) == 0 {
+		return // as most /64s of a large plan: nothing to claim an ID for
+	}
 	used := map[uint64]label{0: {format: "the Subnet-Router anycast address (RFC 4291 §2.6.1)"}}
 	claim := func(iid uint64, what label, pos Pos) bool {
 		if prev, ok := used[iid]; ok {
@@ -30,7 +34,7 @@ func (r *run) hostsIn(i int, p netip.Prefix) {
 			claim(gw, label{"the gateway of %q", path}, s.Pos)
 		}
 	}
-	for _, e := range r.heldUnder(KindHost, path) {
+	for _, e := range held {
 		if !p.Contains(e.Prefix.Addr()) {
 			continue
 		}
