@@ -85,7 +85,7 @@ type run struct {
 	plan     *Plan
 	old      *Lock
 	a        *Allocation        // prefixes and addresses are set as they are placed
-	subs     []subnetRun        // per a.Subnets
+	subs     []subnetRun        // per a.Subnets, and one past the last
 	hostWas  []int              // per a.Hosts: where old has it, or -1
 	linkWas  []int              // per a.Links: where old has it, or -1
 	gone     map[string][]Entry // old entries the plan no longer has, by parent path
@@ -95,7 +95,9 @@ type run struct {
 }
 
 // subnetRun is what a run knows of the subnet at the same index of
-// Allocation.Subnets.
+// Allocation.Subnets. Its hosts are those from its hosts index to the
+// next subnetRun's, and so are its links; the run ends the list with a
+// subnetRun that ends the last subnet's.
 type subnetRun struct {
 	end   int // the index past its own subnets: its next sibling's
 	hosts int // the index in Allocation.Hosts of its first host
@@ -110,9 +112,10 @@ func newRun(p *Plan, lock *Lock) *run {
 	r := &run{plan: p, old: lock,
 		a: &Allocation{Plan: p, Subnets: make([]SubnetAlloc, 0, nSubnets),
 			Hosts: make([]HostAlloc, 0, nHosts), Links: make([]LinkAlloc, 0, nLinks)},
-		subs: make([]subnetRun, 0, nSubnets), hostWas: make([]int, 0, nHosts), linkWas: make([]int, 0, nLinks)}
+		subs: make([]subnetRun, 0, nSubnets+1), hostWas: make([]int, 0, nHosts), linkWas: make([]int, 0, nLinks)}
 	m := newLockMatch(lock)
 	r.layout(m, "", 0, p.Subnets)
+	r.subs = append(r.subs, subnetRun{hosts: len(r.a.Hosts), links: len(r.a.Links)})
 	m.settle()
 	r.fileGone(m.gone())
 	return r
@@ -427,16 +430,15 @@ func (r *run) newLock() *Lock {
 	a := r.a
 	l := &Lock{Prefix: r.plan.Prefix, list: make([]Entry, 0, len(a.Subnets)+len(a.Hosts)+len(a.Links)+len(r.held))}
 	for i, s := range a.Subnets {
-		if !s.Prefix.IsValid() {
-			continue
+		if s.Prefix.IsValid() {
+			l.list = append(l.list, Entry{KindSubnet, s.Path, s.Prefix})
 		}
-		l.list = append(l.list, Entry{KindSubnet, s.Path, s.Prefix})
-		for _, h := range a.Hosts[r.subs[i].hosts:][:len(s.Subnet.Hosts)] {
+		for _, h := range a.Hosts[r.subs[i].hosts:r.subs[i+1].hosts] {
 			if h.Addr.IsValid() {
 				l.list = append(l.list, Entry{KindHost, h.Path, netip.PrefixFrom(h.Addr, 128)})
 			}
 		}
-		links := a.Links[r.subs[i].links:][:len(s.Subnet.Links)]
+		links := a.Links[r.subs[i].links:r.subs[i+1].links]
 		var seen map[string]int // a plan built in code may name a link twice: the last one wins
 		for _, k := range links {
 			if !k.Prefix.IsValid() {

@@ -41,7 +41,7 @@ func (r *run) hostsIn(i int, p netip.Prefix) {
 		claim(IIDOf(e.Prefix.Addr()), label{"removed host %q (held by the lock until released)", e.Path}, s.Pos)
 	}
 	var fresh []int
-	for j := r.subs[i].hosts; j < r.subs[i].hosts+len(s.Hosts); j++ {
+	for j := r.subs[i].hosts; j < r.subs[i+1].hosts; j++ {
 		h := r.a.Hosts[j].Host
 		what := label{"host %q", r.a.Hosts[j].Path}
 		switch h.Scheme {
@@ -168,7 +168,7 @@ func (r *run) linksIn(i int, p netip.Prefix) {
 		}
 	}
 	var fresh []int
-	for j := r.subs[i].links; j < r.subs[i].links+len(s.Links); j++ {
+	for j := r.subs[i].links; j < r.subs[i+1].links; j++ {
 		if e, ok := r.was(r.linkWas[j]); ok && p.Contains(e.Prefix.Addr()) {
 			if err := o.takeKid(j, e.Prefix); err != nil {
 				r.fail(links[j].Link.Pos, "%v", err)
