@@ -41,6 +41,19 @@ func BenchmarkAllocateReplan(b *testing.B) {
 			lock = a.Lock
 		}
 	})
+	b.Run("held", func(b *testing.B) { // the lock holds a subnet the plan dropped
+		edited := *p
+		edited.Subnets = p.Subnets[1:]
+		b.ReportAllocs()
+		lock := first.Lock
+		for b.Loop() {
+			a, err := Allocate(&edited, lock)
+			if err != nil {
+				b.Fatal(err)
+			}
+			lock = a.Lock
+		}
+	})
 	b.Run("nolock", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
