@@ -76,3 +76,23 @@ func TestLockMatchMatchesMap(t *testing.T) {
 		require.Equal(t, gone, m.gone(), "seed %d", seed)
 	}
 }
+
+// TestReplanHashesNoPath pins what makes re-planning a large plan cheap:
+// a plan allocated again against the lock of its last run finds every
+// entry in order, so nothing indexes the old lock, even when the lock
+// holds entries the plan dropped.
+func TestReplanHashesNoPath(t *testing.T) {
+	p, err := ParseFile("plan.yaml", []byte(bigPlanText(300)))
+	require.NoError(t, err)
+	first, err := Allocate(p, nil)
+	require.NoError(t, err)
+	p.Subnets = slices.Delete(p.Subnets, 10, 12)
+	second, err := Allocate(p, first.Lock)
+	require.NoError(t, err)
+	require.Len(t, second.Held, 2)
+	third, err := Allocate(p, second.Lock)
+	require.NoError(t, err)
+	require.Equal(t, string(second.Lock.Bytes()), string(third.Lock.Bytes()))
+	require.Nil(t, first.Lock.index, "the first lock was read in order")
+	require.Nil(t, second.Lock.index, "the second lock was read in order")
+}
