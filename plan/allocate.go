@@ -110,8 +110,10 @@ type subnetRun struct {
 func newRun(p *Plan, lock *Lock) *run {
 	nSubnets, nHosts, nLinks := count(p.Subnets)
 	r := &run{plan: p, old: lock,
-		a: &Allocation{Plan: p, Subnets: make([]SubnetAlloc, 0, nSubnets),
-			Hosts: make([]HostAlloc, 0, nHosts), Links: make([]LinkAlloc, 0, nLinks)},
+		a: &Allocation{Plan: p, // an empty list stays nil
+			Subnets: slices.Grow([]SubnetAlloc(nil), nSubnets),
+			Hosts:   slices.Grow([]HostAlloc(nil), nHosts),
+			Links:   slices.Grow([]LinkAlloc(nil), nLinks)},
 		subs: make([]subnetRun, 0, nSubnets+1), hostWas: make([]int, 0, nHosts), linkWas: make([]int, 0, nLinks)}
 	m := newLockMatch(lock)
 	r.layout(m, "", 0, p.Subnets)

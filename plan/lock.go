@@ -125,7 +125,8 @@ func (l *Lock) Entries() []Entry {
 	if l == nil {
 		return nil
 	}
-	out := slices.Clone(l.list)
+	out := make([]Entry, len(l.list))
+	copy(out, l.list)
 	slices.SortFunc(out, compareEntries)
 	return out
 }
