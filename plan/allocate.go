@@ -194,7 +194,8 @@ func (r *run) fileGone(gone []Entry) {
 }
 
 // heldUnder returns the entries of kind directly under parent that the
-// plan no longer has, and keeps them, with all they held, in the new lock.
+// plan no longer has, and holds them, with all they held: the new lock
+// keeps what the run holds.
 func (r *run) heldUnder(kind Kind, parent string) []Entry {
 	var out []Entry
 	for _, e := range r.gone[parent] {

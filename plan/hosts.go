@@ -5,11 +5,11 @@ import (
 	"net/netip"
 )
 
-// hostsIn places the hosts of the /64 subnet s at prefix p. Locked
-// sequential hosts keep their address; every other scheme computes its
-// ID from the plan, so the plan is the truth for it; new sequential hosts
-// take the lowest free ID from ::1 (never the all-zero Subnet-Router
-// anycast ID, RFC 4291 §2.6.1).
+// hostsIn places the hosts of the /64 subnet at index i of
+// Allocation.Subnets, which is at p. Locked sequential hosts keep their
+// address; every other scheme computes its ID from the plan, so the plan
+// is the truth for it; new sequential hosts take the lowest free ID from
+// ::1 (never the all-zero Subnet-Router anycast ID, RFC 4291 §2.6.1).
 func (r *run) hostsIn(i int, p netip.Prefix) {
 	s, path := r.a.Subnets[i].Subnet, r.a.Subnets[i].Path
 	held := r.heldUnder(KindHost, path)
