@@ -66,33 +66,109 @@ func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	r := &run{plan: p, old: lock, lock: &Lock{Prefix: p.Prefix, entries: make(map[lockKey]Entry, lock.Len())},
-		placed: map[*Subnet]netip.Prefix{}, inPlan: make(map[lockKey]bool, lock.Len())}
-	r.markPlanned("", p.Subnets)
-	r.indexGone()
-	r.block(p.Prefix, p.Allocation, "", p.Reserved, p.Subnets, p.Pos)
+	r := newRun(p, lock)
+	r.block(p.Prefix, p.Allocation, "", p.Reserved, 0, len(r.a.Subnets), p.Pos)
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
 	}
-	a := &Allocation{Plan: p, Lock: r.lock, Held: r.held}
-	r.collect(a, "", 0, p.Subnets)
+	a := r.a
+	a.Lock, a.Held = r.newLock(), r.held
 	a.Warnings = append(r.warnings, Check(a)...)
 	return a, nil
 }
 
-// run is the state of one Allocate call.
+// run is the state of one Allocate call. The allocation it fills in
+// lists every subnet, host and link of the plan from the start, so the
+// run keeps what it learns of each in slices of the same order rather
+// than in maps keyed by pointer or path.
 type run struct {
 	plan     *Plan
 	old      *Lock
-	lock     *Lock
-	placed   map[*Subnet]netip.Prefix
-	hosts    map[*Host]netip.Addr
-	links    map[*Link]netip.Prefix
-	inPlan   map[lockKey]bool
+	a        *Allocation        // prefixes and addresses are set as they are placed
+	subs     []subnetRun        // per a.Subnets, and one past the last
+	hostWas  []int              // per a.Hosts: where old has it, or -1
+	linkWas  []int              // per a.Links: where old has it, or -1
 	gone     map[string][]Entry // old entries the plan no longer has, by parent path
 	held     []Entry
 	warnings []Finding
 	errs     []error
+}
+
+// subnetRun is what a run knows of the subnet at the same index of
+// Allocation.Subnets. Its hosts are those from its hosts index to the
+// next subnetRun's, and so are its links; the run ends the list with a
+// subnetRun that ends the last subnet's.
+type subnetRun struct {
+	end   int // the index past its own subnets: its next sibling's
+	hosts int // the index in Allocation.Hosts of its first host
+	links int // the index in Allocation.Links of its first link
+	was   int // where the old lock has it, or -1
+}
+
+// newRun lays out the allocation of p, in plan order, finds what lock
+// has of each subnet, host and link, and files what it has besides.
+func newRun(p *Plan, lock *Lock) *run {
+	nSubnets, nHosts, nLinks := count(p.Subnets)
+	r := &run{plan: p, old: lock,
+		a: &Allocation{Plan: p, // an empty list stays nil
+			Subnets: slices.Grow([]SubnetAlloc(nil), nSubnets),
+			Hosts:   slices.Grow([]HostAlloc(nil), nHosts),
+			Links:   slices.Grow([]LinkAlloc(nil), nLinks)},
+		subs: make([]subnetRun, 0, nSubnets+1), hostWas: make([]int, 0, nHosts), linkWas: make([]int, 0, nLinks)}
+	m := newLockMatch(lock)
+	r.layout(m, "", 0, p.Subnets)
+	r.subs = append(r.subs, subnetRun{hosts: len(r.a.Hosts), links: len(r.a.Links)})
+	m.settle()
+	r.fileGone(m.gone())
+	return r
+}
+
+// count returns how many subnets, hosts and links the tree has.
+func count(subnets []*Subnet) (nSubnets, nHosts, nLinks int) {
+	for _, s := range subnets {
+		ns, nh, nl := count(s.Subnets)
+		nSubnets += 1 + ns
+		nHosts += len(s.Hosts) + nh
+		nLinks += len(s.Links) + nl
+	}
+	return nSubnets, nHosts, nLinks
+}
+
+// layout appends the subnets, their hosts and links, and the subnets
+// inside them to the allocation, in plan order: the order of the lock
+// the run makes, in which m, reading the last one, expects them. The
+// slices have their final size already, so m may write to them later.
+func (r *run) layout(m *lockMatch, parent string, depth int, subnets []*Subnet) {
+	a := r.a
+	for _, s := range subnets {
+		path := join(parent, s.Name)
+		i := len(a.Subnets)
+		a.Subnets = append(a.Subnets, SubnetAlloc{Subnet: s, Path: path, Depth: depth})
+		r.subs = append(r.subs, subnetRun{hosts: len(a.Hosts), links: len(a.Links)})
+		m.find(lockKey{KindSubnet, path}, &r.subs[i].was)
+		for _, h := range s.Hosts {
+			hp := join(path, h.Name)
+			a.Hosts = append(a.Hosts, HostAlloc{Host: h, Path: hp, Subnet: path, FQDN: h.FQDN(r.plan.Domain)})
+			r.hostWas = append(r.hostWas, 0)
+			m.find(lockKey{KindHost, hp}, &r.hostWas[len(r.hostWas)-1])
+		}
+		for _, l := range s.Links {
+			lp := join(path, l.Name)
+			a.Links = append(a.Links, LinkAlloc{Link: l, Path: lp})
+			r.linkWas = append(r.linkWas, 0)
+			m.find(lockKey{KindLink, lp}, &r.linkWas[len(r.linkWas)-1])
+		}
+		r.layout(m, path, depth+1, s.Subnets)
+		r.subs[i].end = len(a.Subnets)
+	}
+}
+
+// was returns the old lock's entry at i, as lockMatch found it.
+func (r *run) was(i int) (Entry, bool) {
+	if i < 0 {
+		return Entry{}, false
+	}
+	return r.old.list[i], true
 }
 
 func (r *run) fail(pos Pos, format string, args ...any) {
@@ -106,34 +182,10 @@ func join(parent, name string) string {
 	return parent + "/" + name
 }
 
-// markPlanned records the lock keys the plan still has.
-func (r *run) markPlanned(parent string, subnets []*Subnet) {
-	for _, s := range subnets {
-		path := join(parent, s.Name)
-		r.inPlan[lockKey{KindSubnet, path}] = true
-		for _, h := range s.Hosts {
-			r.inPlan[lockKey{KindHost, join(path, h.Name)}] = true
-		}
-		for _, l := range s.Links {
-			r.inPlan[lockKey{KindLink, join(path, l.Name)}] = true
-		}
-		r.markPlanned(path, s.Subnets)
-	}
-}
-
-// indexGone files the old lock's entries that the plan no longer has
-// under the path of their parent, in lock order.
-func (r *run) indexGone() {
+// fileGone files the old lock's entries that the plan no longer has
+// under the path of their parent, in lock file order.
+func (r *run) fileGone(gone []Entry) {
 	r.gone = map[string][]Entry{}
-	if r.old == nil {
-		return
-	}
-	var gone []Entry
-	for k, e := range r.old.entries {
-		if !r.inPlan[k] {
-			gone = append(gone, e)
-		}
-	}
 	slices.SortFunc(gone, compareEntries)
 	for _, e := range gone {
 		dir, _ := splitPath(e.Path)
@@ -142,7 +194,8 @@ func (r *run) indexGone() {
 }
 
 // heldUnder returns the entries of kind directly under parent that the
-// plan no longer has, and keeps them, with all they held, in the new lock.
+// plan no longer has, and holds them, with all they held: the new lock
+// keeps what the run holds.
 func (r *run) heldUnder(kind Kind, parent string) []Entry {
 	var out []Entry
 	for _, e := range r.gone[parent] {
@@ -156,7 +209,6 @@ func (r *run) heldUnder(kind Kind, parent string) []Entry {
 
 func (r *run) hold(e Entry) {
 	r.held = append(r.held, e)
-	r.lock.Put(e)
 	if e.Kind == KindSubnet { // what was inside it stays with it
 		for _, in := range r.gone[e.Path] {
 			r.hold(in)
@@ -178,44 +230,96 @@ func splitPath(path string) (dir, name string) {
 }
 
 // owners remembers what took which prefix in one block, to name both
-// sides of a collision.
+// sides of a collision, in the order they took it. What the block
+// reserves and holds is taken first and kept as owners; the children that
+// follow (subnets, or the links of a /64) can be 65,536, so they are kept
+// as their index in the allocation, and kid says what child i is.
 type owners struct {
-	a    *Allocator
-	list []owner
+	a     *Allocator
+	fixed []owner
+	kids  []int
+	kid   func(i int) owner
 }
 
 type owner struct {
 	p    netip.Prefix
-	desc string
+	what label
 }
 
-func (o *owners) take(p netip.Prefix, desc string) error {
-	if err := o.a.Take(p); err != nil {
-		if errors.Is(err, ErrOverlap) {
-			for _, w := range o.list {
-				if w.p.Overlaps(p) {
-					return fmt.Errorf("%s (%s) overlaps %s (%s)", desc, p, w.desc, w.p)
-				}
-			}
-		}
-		return fmt.Errorf("%s: %w", desc, err)
+// A label names what took a prefix or an interface ID. Only a collision
+// shows it, and most never collide, so it is formatted only then: a
+// block of 65,536 subnets would otherwise format 65,536 descriptions.
+type label struct {
+	format string // the description, with a %q for path if path is set
+	path   string
+}
+
+func (l label) String() string {
+	if l.path == "" {
+		return l.format
 	}
-	o.list = append(o.list, owner{p, desc})
+	return fmt.Sprintf(l.format, l.path)
+}
+
+// take takes p for what, which is not a child.
+func (o *owners) take(p netip.Prefix, what label) error {
+	if err := o.a.Take(p); err != nil {
+		return o.collision(p, what, err)
+	}
+	o.fixed = append(o.fixed, owner{p, what})
 	return nil
 }
 
-// block places the subnets of one block and then, recursively, what is
-// inside each of them. The order is what makes allocations stable:
-// reserved ranges, then held and locked entries, then pins, then the rest.
-func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Reserved, subnets []*Subnet, pos Pos) {
+// takeKid takes p for child i, which then records p as its own.
+func (o *owners) takeKid(i int, p netip.Prefix) error {
+	if err := o.a.Take(p); err != nil {
+		return o.collision(p, o.kid(i).what, err)
+	}
+	o.kids = append(o.kids, i)
+	return nil
+}
+
+// collision explains why the allocator would not let what take p,
+// naming what took it first.
+func (o *owners) collision(p netip.Prefix, what label, err error) error {
+	if errors.Is(err, ErrOverlap) {
+		for _, w := range o.fixed {
+			if w.p.Overlaps(p) {
+				return fmt.Errorf("%s (%s) overlaps %s (%s)", what, p, w.what, w.p)
+			}
+		}
+		for _, i := range o.kids {
+			if w := o.kid(i); w.p.Overlaps(p) {
+				return fmt.Errorf("%s (%s) overlaps %s (%s)", what, p, w.what, w.p)
+			}
+		}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// len returns how many things took space in the block.
+func (o *owners) len() int { return len(o.fixed) + len(o.kids) }
+
+// block places the subnets of one block, those from index first to end
+// of Allocation.Subnets, and then, recursively, what is inside each of
+// them. The order is what makes allocations stable: reserved ranges, then
+// held and locked entries, then pins, then the rest.
+func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Reserved, first, end int, pos Pos) {
 	a, err := NewAllocator(prefix, 64, mode)
 	if err != nil {
 		r.fail(pos, "%v", err)
 		return
 	}
-	o := &owners{a: a}
+	subnets := r.a.Subnets
+	kids := 0
+	for i := first; i < end; i = r.subs[i].end {
+		kids++
+	}
+	o := &owners{a: a, kids: make([]int, 0, kids), kid: func(i int) owner {
+		return owner{subnets[i].Prefix, label{`subnet %q`, subnets[i].Path}}
+	}}
 	for _, res := range reserved {
-		if err := o.take(res.Prefix, "reserved range"); err != nil {
+		if err := o.take(res.Prefix, label{format: "reserved range"}); err != nil {
 			r.fail(res.Pos, "%v", err)
 		}
 	}
@@ -224,67 +328,68 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 			r.warnings = append(r.warnings, Finding{pos, fmt.Sprintf("removed subnet %q (%s) is held by the lock but no longer inside %s (%s), which was resized: its space is no longer reserved; release it with ip6plan release", e.Path, e.Prefix, path, prefix)})
 			continue
 		}
-		if err := o.take(e.Prefix, fmt.Sprintf("removed subnet %q (held by the lock until released)", e.Path)); err != nil {
+		if err := o.take(e.Prefix, label{`removed subnet %q (held by the lock until released)`, e.Path}); err != nil {
 			r.fail(pos, "%v", err)
 		}
 	}
 	// Hosts and links of a /64 that has become a larger block keep their /64.
 	for _, e := range append(r.heldUnder(KindHost, path), r.heldUnder(KindLink, path)...) {
 		if p64 := netip.PrefixFrom(e.Prefix.Addr(), 64).Masked(); inside(p64, prefix) && a.IsFree(p64) {
-			o.take(p64, fmt.Sprintf("the /64 of removed %s %q (held by the lock until released)", e.Kind, e.Path))
+			o.take(p64, label{"the /64 of removed " + e.Kind.String() + " %q (held by the lock until released)", e.Path})
 		}
 	}
-	var pinned, rest []*Subnet
-	for _, s := range subnets {
-		e, locked := r.old.Get(KindSubnet, join(path, s.Name))
+	var pinned, rest []int
+	for i := first; i < end; i = r.subs[i].end {
+		s := subnets[i].Subnet
+		e, locked := r.was(r.subs[i].was)
 		pin, hasPin, err := r.pin(prefix, s)
 		switch {
 		case err != nil:
-			r.fail(s.Pos, "subnet %q: %v", join(path, s.Name), err)
+			r.fail(s.Pos, "subnet %q: %v", subnets[i].Path, err)
 		case locked && e.Prefix.Bits() == s.Size && inside(e.Prefix, prefix) && (!hasPin || pin == e.Prefix):
-			r.place(o, s, path, e.Prefix)
+			r.place(o, i, e.Prefix)
 		case hasPin:
-			pinned = append(pinned, s)
+			pinned = append(pinned, i)
 		default:
-			rest = append(rest, s)
+			rest = append(rest, i)
 		}
 	}
-	for _, s := range pinned {
-		pin, _, _ := r.pin(prefix, s)
-		r.place(o, s, path, pin)
+	for _, i := range pinned {
+		pin, _, _ := r.pin(prefix, subnets[i].Subnet)
+		r.place(o, i, pin)
 	}
-	for _, s := range rest {
-		if e, ok := r.old.Get(KindSubnet, join(path, s.Name)); ok { // resized: keep the start if it fits
+	for _, i := range rest {
+		s := subnets[i].Subnet
+		if e, ok := r.was(r.subs[i].was); ok { // resized: keep the start if it fits
 			if p := netip.PrefixFrom(e.Prefix.Addr(), s.Size); p.Masked() == p && a.IsFree(p) {
-				r.place(o, s, path, p)
+				r.place(o, i, p)
 				continue
 			}
 		}
 		p, err := a.Next(s.Size)
 		if err != nil && !errors.Is(err, ErrExhausted) {
-			r.fail(s.Pos, "subnet %q: %v", join(path, s.Name), err)
+			r.fail(s.Pos, "subnet %q: %v", subnets[i].Path, err)
 			continue
 		}
 		if err != nil {
 			r.fail(s.Pos, "no room for subnet %q (/%d) in %s: %d subnets and ranges already take its space; use a larger block or release held entries",
-				join(path, s.Name), s.Size, prefix, len(o.list))
+				subnets[i].Path, s.Size, prefix, o.len())
 			continue
 		}
-		o.list = append(o.list, owner{p, fmt.Sprintf("subnet %q", join(path, s.Name))})
-		r.record(s, path, p)
+		subnets[i].Prefix = p
+		o.kids = append(o.kids, i)
 	}
-	for _, s := range subnets {
-		p, ok := r.placed[s]
-		if !ok {
+	for i := first; i < end; i = r.subs[i].end {
+		s, p := subnets[i].Subnet, subnets[i].Prefix
+		if !p.IsValid() {
 			continue
 		}
-		sp := join(path, s.Name)
 		if p.Bits() < 64 { // even with no subnets left, held ones keep their space
-			r.block(p, s.Allocation, sp, s.Reserved, s.Subnets, s.Pos)
+			r.block(p, s.Allocation, subnets[i].Path, s.Reserved, i+1, r.subs[i].end, s.Pos)
 		}
 		if p.Bits() == 64 {
-			r.hostsIn(s, sp, p)
-			r.linksIn(s, sp, p)
+			r.hostsIn(i, p)
+			r.linksIn(i, p)
 		}
 	}
 }
@@ -312,32 +417,50 @@ func (r *run) pin(block netip.Prefix, s *Subnet) (netip.Prefix, bool, error) {
 	return netip.Prefix{}, false, nil
 }
 
-func (r *run) place(o *owners, s *Subnet, parent string, p netip.Prefix) {
-	path := join(parent, s.Name)
-	if err := o.take(p, fmt.Sprintf("subnet %q", path)); err != nil {
-		r.fail(s.Pos, "%v", err)
+// place gives the subnet at index i of Allocation.Subnets the prefix p,
+// unless p collides with what the block has placed already.
+func (r *run) place(o *owners, i int, p netip.Prefix) {
+	if err := o.takeKid(i, p); err != nil {
+		r.fail(r.a.Subnets[i].Subnet.Pos, "%v", err)
 		return
 	}
-	r.record(s, parent, p)
+	r.a.Subnets[i].Prefix = p
 }
 
-func (r *run) record(s *Subnet, parent string, p netip.Prefix) {
-	r.placed[s] = p
-	r.lock.Put(Entry{KindSubnet, join(parent, s.Name), p})
-}
-
-// collect lists the placed subnets, hosts and links in plan order.
-func (r *run) collect(a *Allocation, parent string, depth int, subnets []*Subnet) {
-	for _, s := range subnets {
-		path := join(parent, s.Name)
-		a.Subnets = append(a.Subnets, SubnetAlloc{Subnet: s, Path: path, Depth: depth, Prefix: r.placed[s]})
-		for _, h := range s.Hosts {
-			a.Hosts = append(a.Hosts, HostAlloc{Host: h, Path: join(path, h.Name), Subnet: path,
-				FQDN: h.FQDN(r.plan.Domain), Addr: r.hosts[h]})
+// newLock lists what the run placed, in plan order, and then what it
+// holds: the order in which the next run looks entries up.
+func (r *run) newLock() *Lock {
+	a := r.a
+	l := &Lock{Prefix: r.plan.Prefix, list: make([]Entry, 0, len(a.Subnets)+len(a.Hosts)+len(a.Links)+len(r.held))}
+	for i, s := range a.Subnets {
+		if s.Prefix.IsValid() {
+			l.list = append(l.list, Entry{KindSubnet, s.Path, s.Prefix})
 		}
-		for _, l := range s.Links {
-			a.Links = append(a.Links, LinkAlloc{Link: l, Path: join(path, l.Name), Prefix: r.links[l]})
+		for _, h := range a.Hosts[r.subs[i].hosts:r.subs[i+1].hosts] {
+			if h.Addr.IsValid() {
+				l.list = append(l.list, Entry{KindHost, h.Path, netip.PrefixFrom(h.Addr, 128)})
+			}
 		}
-		r.collect(a, path, depth+1, s.Subnets)
+		links := a.Links[r.subs[i].links:r.subs[i+1].links]
+		var seen map[string]int // a plan built in code may name a link twice: the last one wins
+		for _, k := range links {
+			if !k.Prefix.IsValid() {
+				continue
+			}
+			e := Entry{KindLink, k.Path, k.Prefix}
+			if len(links) > 1 {
+				if seen == nil {
+					seen = make(map[string]int, len(links))
+				}
+				if at, dup := seen[k.Path]; dup {
+					l.list[at] = e
+					continue
+				}
+				seen[k.Path] = len(l.list)
+			}
+			l.list = append(l.list, e)
+		}
 	}
+	l.list = append(l.list, r.held...)
+	return l
 }

@@ -507,3 +507,52 @@ subnets:
 	_, held := b.Lock.Get(KindSubnet, "site/b")
 	assert.True(t, held, "the entry stays in the lock until released")
 }
+
+// TestAllocateCollisionsWithTheLock: a collision names both sides, also
+// when one of them is an entry only the lock still has.
+func TestAllocateCollisionsWithTheLock(t *testing.T) {
+	for _, tt := range []struct {
+		name, in, lock, want string
+	}{
+		{
+			name: "link on the Subnet-Router anycast /127",
+			in: `prefix: 2001:db8:d6::/48
+subnets:
+  - {name: p2p, size: 64, purpose: p2p, links: [a]}
+`,
+			lock: "subnet 2001:db8:d6::/64 p2p\nlink 2001:db8:d6::/127 p2p/a\n",
+			want: `plan.yaml:3:49: link "p2p/a" (2001:db8:d6::/127) overlaps the Subnet-Router anycast address (RFC 6164 §5.1) (2001:db8:d6::/127)`,
+		},
+		{
+			name: "host on a removed host's address",
+			in: `prefix: 2001:db8:d6::/48
+domain: example.com
+subnets:
+  - {name: lan, size: 64, hosts: [{name: new, address: "::25"}]}
+`,
+			lock: "subnet 2001:db8:d6::/64 lan\nhost 2001:db8:d6::25 lan/old\n",
+			want: `plan.yaml:4:35: host "lan/new" collides with removed host "lan/old" (held by the lock until released): both are 2001:db8:d6::25`,
+		},
+		{
+			name: "subnet on the /64 of a removed host",
+			in: `prefix: 2001:db8:d6::/48
+subnets:
+  - name: site
+    size: 56
+    subnets: [{name: a, size: 64, id: "0"}]
+`,
+			lock: "subnet 2001:db8:d6::/64 site\nhost 2001:db8:d6::1 site/h\n",
+			want: `plan.yaml:5:15: subnet "site/a" (2001:db8:d6::/64) overlaps the /64 of removed host "site/h" (held by the lock until released) (2001:db8:d6::/64)`,
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			lock, err := ParseLock("plan.lock", []byte(lockMagic+"\nprefix 2001:db8:d6::/48\n"+tt.lock))
+			require.NoError(t, err)
+			p, err := ParseFile("plan.yaml", []byte(tt.in))
+			require.NoError(t, err)
+			_, err = Allocate(p, lock)
+			require.Error(t, err)
+			assert.Equal(t, tt.want, err.Error())
+		})
+	}
+}

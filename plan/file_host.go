@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -127,7 +128,7 @@ func schemeNeeding(key string) Scheme {
 // each name has one address, so FCrDNS can hold (RFC 8601 §3).
 func (d *decoder) checkHostNames(p *Plan) {
 	seen := map[string]*Host{}
-	for _, s := range walkSubnets(p.Subnets) {
+	for s := range walkSubnets(p.Subnets) {
 		for _, h := range s.Hosts {
 			if h.Name == "" {
 				continue
@@ -153,13 +154,19 @@ func (d *decoder) checkHostNames(p *Plan) {
 	}
 }
 
-// walkSubnets returns every subnet of the tree, parents before children,
+// walkSubnets yields every subnet of the tree, parents before children,
 // in plan order.
-func walkSubnets(list []*Subnet) []*Subnet {
-	var out []*Subnet
-	for _, s := range list {
-		out = append(out, s)
-		out = append(out, walkSubnets(s.Subnets)...)
+func walkSubnets(list []*Subnet) iter.Seq[*Subnet] {
+	return func(yield func(*Subnet) bool) {
+		var walk func(list []*Subnet) bool
+		walk = func(list []*Subnet) bool {
+			for _, s := range list {
+				if !yield(s) || !walk(s.Subnets) {
+					return false
+				}
+			}
+			return true
+		}
+		walk(list)
 	}
-	return out
 }

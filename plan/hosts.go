@@ -5,20 +5,25 @@ import (
 	"net/netip"
 )
 
-// hostsIn places the hosts of the /64 subnet s at prefix p. Locked
-// sequential hosts keep their address; every other scheme computes its
-// ID from the plan, so the plan is the truth for it; new sequential hosts
-// take the lowest free ID from ::1 (never the all-zero Subnet-Router
-// anycast ID, RFC 4291 §2.6.1).
-func (r *run) hostsIn(s *Subnet, path string, p netip.Prefix) {
-	used := map[uint64]string{0: "the Subnet-Router anycast address (RFC 4291 §2.6.1)"}
-	claim := func(iid uint64, desc string, pos Pos) bool {
+// hostsIn places the hosts of the /64 subnet at index i of
+// Allocation.Subnets, which is at p. Locked sequential hosts keep their
+// address; every other scheme computes its ID from the plan, so the plan
+// is the truth for it; new sequential hosts take the lowest free ID from
+// ::1 (never the all-zero Subnet-Router anycast ID, RFC 4291 §2.6.1).
+func (r *run) hostsIn(i int, p netip.Prefix) {
+	s, path := r.a.Subnets[i].Subnet, r.a.Subnets[i].Path
+	held := r.heldUnder(KindHost, path)
+	if !s.Gateway.IsValid() && len(s.Hosts) == 0 && len(held) == 0 {
+		return // as most /64s of a large plan: nothing to claim an ID for
+	}
+	used := map[uint64]label{0: {format: "the Subnet-Router anycast address (RFC 4291 §2.6.1)"}}
+	claim := func(iid uint64, what label, pos Pos) bool {
 		if prev, ok := used[iid]; ok {
 			addr, _ := AddrWithIID(p, iid)
-			r.fail(pos, "%s collides with %s: both are %s", desc, prev, addr)
+			r.fail(pos, "%s collides with %s: both are %s", what, prev, addr)
 			return false
 		}
-		used[iid] = desc
+		used[iid] = what
 		return true
 	}
 	if s.Gateway.IsValid() {
@@ -26,61 +31,53 @@ func (r *run) hostsIn(s *Subnet, path string, p netip.Prefix) {
 		if err != nil {
 			r.fail(s.Pos, "subnet %q: gateway %v", path, err)
 		} else {
-			claim(gw, fmt.Sprintf("the gateway of %q", path), s.Pos)
+			claim(gw, label{"the gateway of %q", path}, s.Pos)
 		}
 	}
-	for _, e := range r.heldUnder(KindHost, path) {
+	for _, e := range held {
 		if !p.Contains(e.Prefix.Addr()) {
 			continue
 		}
-		claim(IIDOf(e.Prefix.Addr()), fmt.Sprintf("removed host %q (held by the lock until released)", e.Path), s.Pos)
+		claim(IIDOf(e.Prefix.Addr()), label{"removed host %q (held by the lock until released)", e.Path}, s.Pos)
 	}
-	var fresh []*Host
-	for _, h := range s.Hosts {
-		hp := join(path, h.Name)
-		desc := fmt.Sprintf("host %q", hp)
+	var fresh []int
+	for j := r.subs[i].hosts; j < r.subs[i+1].hosts; j++ {
+		h := r.a.Hosts[j].Host
+		what := label{"host %q", r.a.Hosts[j].Path}
 		switch h.Scheme {
 		case SchemeDynamic:
 			continue
 		case SchemeSequential:
-			e, ok := r.old.Get(KindHost, hp)
+			e, ok := r.was(r.hostWas[j])
 			if !ok || !p.Contains(e.Prefix.Addr()) {
-				fresh = append(fresh, h)
+				fresh = append(fresh, j)
 				continue
 			}
-			if claim(IIDOf(e.Prefix.Addr()), desc, h.Pos) {
-				r.putHost(h, hp, e.Prefix.Addr())
+			if claim(IIDOf(e.Prefix.Addr()), what, h.Pos) {
+				r.a.Hosts[j].Addr = e.Prefix.Addr()
 			}
 			continue
 		}
 		iid, err := r.iid(h, p)
 		if err != nil {
-			r.fail(h.Pos, "%s: %v", desc, err)
+			r.fail(h.Pos, "%s: %v", what, err)
 			continue
 		}
-		if claim(iid, desc, h.Pos) {
-			a, _ := AddrWithIID(p, iid)
-			r.putHost(h, hp, a)
+		if claim(iid, what, h.Pos) {
+			r.a.Hosts[j].Addr, _ = AddrWithIID(p, iid)
 		}
 	}
 	next := uint64(1)
-	for _, h := range fresh {
-		for used[next] != "" {
+	for _, j := range fresh {
+		for {
+			if _, taken := used[next]; !taken {
+				break
+			}
 			next++
 		}
-		hp := join(path, h.Name)
-		used[next] = fmt.Sprintf("host %q", hp)
-		a, _ := AddrWithIID(p, next)
-		r.putHost(h, hp, a)
+		used[next] = label{"host %q", r.a.Hosts[j].Path}
+		r.a.Hosts[j].Addr, _ = AddrWithIID(p, next)
 	}
-}
-
-func (r *run) putHost(h *Host, path string, a netip.Addr) {
-	if r.hosts == nil {
-		r.hosts = map[*Host]netip.Addr{}
-	}
-	r.hosts[h] = a
-	r.lock.Put(Entry{KindHost, path, netip.PrefixFrom(a, 128)})
 }
 
 // iid computes the interface ID of a host whose scheme derives it.
@@ -146,7 +143,8 @@ func (s SubnetAlloc) Gateway() netip.Addr {
 // linksIn numbers the links of a p2p /64 with /127s (RFC 6164). The first
 // /127 holds the Subnet-Router anycast address and the last /121 the
 // reserved subnet anycast addresses (RFC 2526), so neither is used.
-func (r *run) linksIn(s *Subnet, path string, p netip.Prefix) {
+func (r *run) linksIn(i int, p netip.Prefix) {
+	s, path := r.a.Subnets[i].Subnet, r.a.Subnets[i].Path
 	held := r.heldUnder(KindLink, path)
 	if len(s.Links) == 0 && len(held) == 0 {
 		return
@@ -156,44 +154,37 @@ func (r *run) linksIn(s *Subnet, path string, p netip.Prefix) {
 		r.fail(s.Pos, "%v", err)
 		return
 	}
-	o := &owners{a: a}
+	links := r.a.Links
+	o := &owners{a: a, kids: make([]int, 0, len(s.Links)), kid: func(j int) owner {
+		return owner{links[j].Prefix, label{"link %q", links[j].Path}}
+	}}
 	first, _ := Child(p, 127, 0)
 	last, _ := Child(p, 121, 1<<57-1)
-	o.take(first, "the Subnet-Router anycast address (RFC 6164 §5.1)")
-	o.take(last, "the reserved subnet anycast addresses (RFC 2526)")
+	o.take(first, label{format: "the Subnet-Router anycast address (RFC 6164 §5.1)"})
+	o.take(last, label{format: "the reserved subnet anycast addresses (RFC 2526)"})
 	for _, e := range held {
-		if err := o.take(e.Prefix, fmt.Sprintf("removed link %q (held by the lock until released)", e.Path)); err != nil {
+		if err := o.take(e.Prefix, label{"removed link %q (held by the lock until released)", e.Path}); err != nil {
 			r.fail(s.Pos, "%v", err)
 		}
 	}
-	var fresh []*Link
-	for _, l := range s.Links {
-		lp := join(path, l.Name)
-		if e, ok := r.old.Get(KindLink, lp); ok && p.Contains(e.Prefix.Addr()) {
-			if err := o.take(e.Prefix, fmt.Sprintf("link %q", lp)); err != nil {
-				r.fail(l.Pos, "%v", err)
+	var fresh []int
+	for j := r.subs[i].links; j < r.subs[i+1].links; j++ {
+		if e, ok := r.was(r.linkWas[j]); ok && p.Contains(e.Prefix.Addr()) {
+			if err := o.takeKid(j, e.Prefix); err != nil {
+				r.fail(links[j].Link.Pos, "%v", err)
 				continue
 			}
-			r.putLink(l, lp, e.Prefix)
+			links[j].Prefix = e.Prefix
 			continue
 		}
-		fresh = append(fresh, l)
+		fresh = append(fresh, j)
 	}
-	for _, l := range fresh {
-		lp := join(path, l.Name)
+	for _, j := range fresh {
 		q, err := a.Next(127)
 		if err != nil {
-			r.fail(l.Pos, "no room for link %q in %s", lp, p)
+			r.fail(links[j].Link.Pos, "no room for link %q in %s", links[j].Path, p)
 			continue
 		}
-		r.putLink(l, lp, q)
+		links[j].Prefix = q
 	}
-}
-
-func (r *run) putLink(l *Link, path string, p netip.Prefix) {
-	if r.links == nil {
-		r.links = map[*Link]netip.Prefix{}
-	}
-	r.links[l] = p
-	r.lock.Put(Entry{KindLink, path, p})
 }

@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Kind is what a lock entry records.
@@ -57,13 +58,34 @@ type lockKey struct {
 // no renumbering, kept by bookkeeping). The zero Lock is empty and has no
 // prefix. A Lock is kept next to the plan file as PLAN.lock.
 type Lock struct {
-	Prefix  netip.Prefix
-	entries map[lockKey]Entry
+	Prefix netip.Prefix
+	list   []Entry // one per kind and path, in the order they were put
+
+	// index finds an entry of list by kind and path. It is built on the
+	// first Get, Put or Release: the web app allocates a plan of 65,536
+	// subnets after every edit and reads the lock only in order (see
+	// lockMatch), and building the map would cost more than the rest of
+	// Allocate. The Once keeps Get safe to call from many goroutines.
+	index     map[lockKey]int
+	indexOnce sync.Once
 }
 
 // NewLock returns an empty lock for a plan with the given prefix.
 func NewLock(prefix netip.Prefix) *Lock {
-	return &Lock{Prefix: prefix, entries: map[lockKey]Entry{}}
+	return &Lock{Prefix: prefix}
+}
+
+// indexed returns l.index, building it on its first use.
+func (l *Lock) indexed() map[lockKey]int {
+	l.indexOnce.Do(l.reindex)
+	return l.index
+}
+
+func (l *Lock) reindex() {
+	l.index = make(map[lockKey]int, len(l.list))
+	for i, e := range l.list {
+		l.index[lockKey{e.Kind, e.Path}] = i
+	}
 }
 
 // Get returns the entry of the given kind at path.
@@ -71,16 +93,22 @@ func (l *Lock) Get(kind Kind, path string) (Entry, bool) {
 	if l == nil {
 		return Entry{}, false
 	}
-	e, ok := l.entries[lockKey{kind, path}]
-	return e, ok
+	i, ok := l.indexed()[lockKey{kind, path}]
+	if !ok {
+		return Entry{}, false
+	}
+	return l.list[i], true
 }
 
 // Put records an entry, replacing any of the same kind and path.
 func (l *Lock) Put(e Entry) {
-	if l.entries == nil {
-		l.entries = map[lockKey]Entry{}
+	k := lockKey{e.Kind, e.Path}
+	if i, ok := l.indexed()[k]; ok {
+		l.list[i] = e
+		return
 	}
-	l.entries[lockKey{e.Kind, e.Path}] = e
+	l.index[k] = len(l.list)
+	l.list = append(l.list, e)
 }
 
 // Len returns the number of entries.
@@ -88,7 +116,7 @@ func (l *Lock) Len() int {
 	if l == nil {
 		return 0
 	}
-	return len(l.entries)
+	return len(l.list)
 }
 
 // Entries returns the entries in lock file order: by address, shorter
@@ -97,10 +125,8 @@ func (l *Lock) Entries() []Entry {
 	if l == nil {
 		return nil
 	}
-	out := make([]Entry, 0, len(l.entries))
-	for _, e := range l.entries {
-		out = append(out, e)
-	}
+	out := make([]Entry, len(l.list))
+	copy(out, l.list)
 	slices.SortFunc(out, compareEntries)
 	return out
 }
@@ -119,15 +145,21 @@ func (l *Lock) Release(path string) ([]Entry, error) {
 		return nil, fmt.Errorf("the lock has no entry %q", path)
 	}
 	var gone []Entry
-	for k, e := range l.entries {
+	kept := l.list[:0]
+	for _, e := range l.list {
 		if e.Path == path || strings.HasPrefix(e.Path, path+"/") {
 			gone = append(gone, e)
-			delete(l.entries, k)
+		} else {
+			kept = append(kept, e)
 		}
 	}
 	if len(gone) == 0 {
 		return nil, fmt.Errorf("the lock has no entry %q", path)
 	}
+	clear(l.list[len(kept):])
+	l.list = kept
+	l.indexOnce.Do(func() {}) // built here instead, from what is left
+	l.reindex()
 	slices.SortFunc(gone, compareEntries)
 	return gone, nil
 }
@@ -217,7 +249,7 @@ func ParseLock(name string, data []byte) (*Lock, error) {
 		}
 		lines[k] = line
 		entries = append(entries, e)
-		l.Put(e)
+		l.list = append(l.list, e) // unique: a second one is an error above
 	}
 	if err := sc.Err(); err != nil {
 		errs = append(errs, errorAt(Pos{File: name, Line: line + 1, Col: 1}, "%v", err))

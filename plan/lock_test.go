@@ -300,3 +300,28 @@ func TestParseLockComments(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []Entry{{KindSubnet, "a", MustParsePrefix("2001:db8:d6::/64")}}, l.Entries())
 }
+
+// TestLockIndexAfterRelease: a lock indexes its entries on first use, and
+// Release, which may come first, leaves every other entry findable.
+func TestLockIndexAfterRelease(t *testing.T) {
+	l, err := ParseLock("plan.lock", []byte(lockMagic+`
+prefix 2001:db8:d6::/48
+subnet 2001:db8:d6::/64 a
+host 2001:db8:d6::1 a/h
+subnet 2001:db8:d6:1::/64 b
+subnet 2001:db8:d6:2::/64 c
+`))
+	require.NoError(t, err)
+	_, err = l.Release("a")
+	require.NoError(t, err)
+	l.Put(Entry{KindSubnet, "d", MustParsePrefix("2001:db8:d6:3::/64")})
+	l.Put(Entry{KindSubnet, "c", MustParsePrefix("2001:db8:d6:4::/64")}) // replaces
+	for path, want := range map[string]string{"b": "2001:db8:d6:1::/64", "c": "2001:db8:d6:4::/64", "d": "2001:db8:d6:3::/64"} {
+		e, ok := l.Get(KindSubnet, path)
+		assert.True(t, ok, path)
+		assert.Equal(t, MustParsePrefix(want), e.Prefix, path)
+	}
+	_, ok := l.Get(KindHost, "a/h")
+	assert.False(t, ok, "released with a")
+	assert.Equal(t, 3, l.Len())
+}
