@@ -38,7 +38,8 @@ func timeEdit(text string) string {
 }
 
 // timeRetype edits the plan text as a user does: it selects the text the
-// JS expression pattern (a RegExp with one group) matches last, types
+// JS expression pattern (a RegExp with one group, at the end of the match)
+// matches last, types
 // word over it (the text area's own edit and layout, with its input
 // event), then leaves the text area (change event). It returns the
 // milliseconds the typing took, and from the change until the page shows
@@ -50,7 +51,7 @@ func timeRetype(pattern, word string) string {
   const v = ta.value, re = ` + pattern + `;
   let m, last;
   while ((m = re.exec(v)) !== null) last = m;
-  const i = last.index + last[0].indexOf(last[1]);
+  const i = last.index + last[0].lastIndexOf(last[1]);
   ta.focus();
   ta.setSelectionRange(i, i + last[1].length);
   let t0 = performance.now();
