@@ -210,12 +210,8 @@ func TestDraftReusesEntries(t *testing.T) {
 // BenchmarkDraftEdit is the web app's case: one subnet of a /48 of
 // 65,536 /64s changes, and the plan is read again.
 func BenchmarkDraftEdit(b *testing.B) {
-	var sb strings.Builder
-	sb.WriteString("prefix: 2001:db8::/48\nsubnets:\n")
-	for i := range 65536 {
-		fmt.Fprintf(&sb, "  - {name: lan%d, size: 64, purpose: lan}\n", i)
-	}
-	texts := [][]byte{[]byte(sb.String()), []byte(strings.Replace(sb.String(), "lan65535, size: 64, purpose: lan", "lan65535, size: 64, purpose: dmz", 1))}
+	text := bigPlanText(65536)
+	texts := [][]byte{[]byte(text), []byte(strings.Replace(text, "lan65535, size: 64, purpose: lan", "lan65535, size: 64, purpose: dmz", 1))}
 	d := NewDraft("plan.yaml")
 	if _, err := d.Parse(texts[0]); err != nil {
 		b.Fatal(err)
