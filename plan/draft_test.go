@@ -223,3 +223,24 @@ func BenchmarkDraftEdit(b *testing.B) {
 		}
 	}
 }
+
+// FuzzDraft checks a Draft against ParseFile after one edit of any text:
+// n bytes at offset at replaced with repl.
+func FuzzDraft(f *testing.F) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 8 {
+		f.Add(draftText(r), uint16(40+i*17), uint8(i%4), []string{"dmz", "\n", "  - {name: q, size: 64}\n", ""}[i%4])
+	}
+	f.Fuzz(func(t *testing.T, text string, at uint16, n uint8, repl string) {
+		i := min(int(at), len(text))
+		j := min(len(text), i+int(n))
+		edited := text[:i] + repl + text[j:]
+		d := NewDraft("plan.yaml")
+		d.Parse([]byte(text))
+		got, gotErr := d.Parse([]byte(edited))
+		want, wantErr := ParseFile("plan.yaml", []byte(edited))
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("reused %v: Draft gives %v, ParseFile %v\n%s", d.reused, gotErr, wantErr, edited)
+		}
+	})
+}
