@@ -383,15 +383,7 @@ func (f *Form) addKey(m *yaml.Node, key, text string, items bool) (edit, error) 
 		if items {
 			text = "[" + text + "]"
 		}
-		_, last, err := f.match(f.at(m))
-		if err != nil {
-			return edit{}, err
-		}
-		sep := ", "
-		if len(m.Content) == 0 {
-			sep = ""
-		}
-		return edit{last, last, sep + f.pair(key, text)}, nil
+		return f.flowAppend(m, f.pair(key, text))
 	}
 	indent := ""
 	at := len(f.src)
@@ -458,15 +450,7 @@ func (f *Form) seqAppend(m *yaml.Node, key, item string) (edit, error) {
 	case seq.Kind != yaml.SequenceNode:
 		return edit{}, fmt.Errorf("%s is not a list", key)
 	case flowStyle(seq):
-		_, last, err := f.match(f.at(seq))
-		if err != nil {
-			return edit{}, err
-		}
-		sep := ", "
-		if len(seq.Content) == 0 {
-			sep = ""
-		}
-		return edit{last, last, sep + item}, nil
+		return f.flowAppend(seq, item)
 	}
 	e, err := f.end(seq, false, seq.Column-1)
 	if err != nil {
@@ -534,4 +518,17 @@ func (f *Form) removeItem(k, seq, item *yaml.Node) (edit, error) {
 		text += "\n"
 	}
 	return edit{c, end, text}, nil
+}
+
+// flowAppend adds text as the last entry of the flow mapping or list n,
+// just before its closing bracket, with a comma if n has entries.
+func (f *Form) flowAppend(n *yaml.Node, text string) (edit, error) {
+	_, last, err := f.match(f.at(n))
+	if err != nil {
+		return edit{}, err
+	}
+	if len(n.Content) > 0 {
+		text = ", " + text
+	}
+	return edit{last, last, text}, nil
 }
