@@ -1,7 +1,7 @@
 package app
 
 import (
-	"compress/flate"
+	"fmt"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -12,29 +12,84 @@ const (
 	storeLock = "ip6plan.lock" // pack(lock text)
 )
 
-// save writes the plan and its lock to localStorage, deflated so that a plan
-// of 65,536 subnets and its lock fit the browser's quota.
-func save(ctx app.Context, d *Doc) error {
-	if err := ctx.LocalStorage().Set(storePlan, pack(d.Source, flate.BestSpeed)); err != nil {
-		return err
-	}
-	return ctx.LocalStorage().Set(storeLock, pack(d.LockText(), flate.BestSpeed))
+// A saved is the plan and lock text of one revision, packed for
+// localStorage: deflated so that a plan of 65,536 subnets and its lock fit
+// the browser's quota.
+type saved struct {
+	rev        uint64
+	plan, lock string
+	err        error
 }
 
-// restore reads what save wrote. ok is false when nothing was saved.
-func restore(ctx app.Context) (src, lock string, ok bool) {
-	var p, l string
-	if ctx.LocalStorage().Get(storePlan, &p) != nil || p == "" {
+// packState packs src and lock. In the browser it waits for the browser's
+// compressor, so it runs in ctx.Async, off the goroutine that draws.
+func packState(rev uint64, src, lock string) saved {
+	s := saved{rev: rev}
+	if s.plan, s.err = pack(src); s.err == nil {
+		s.lock, s.err = pack(lock)
+	}
+	return s
+}
+
+// store writes what packState made to localStorage.
+func store(s saved) error {
+	if s.err != nil {
+		return s.err
+	}
+	if err := setItem(storePlan, s.plan); err != nil {
+		return err
+	}
+	return setItem(storeLock, s.lock)
+}
+
+// restore reads what store wrote. ok is false when nothing was saved.
+func restore() (src, lock string, ok bool) {
+	p := getItem(storePlan)
+	if p == "" {
 		return "", "", false
 	}
 	src, err := unpack(p)
 	if err != nil {
 		return "", "", false
 	}
-	if ctx.LocalStorage().Get(storeLock, &l) == nil && l != "" {
+	if l := getItem(storeLock); l != "" {
 		lock, _ = unpack(l)
 	}
 	return src, lock, true
+}
+
+// setItem stores v in localStorage under key as it is. (go-app's
+// LocalStorage would JSON-encode it, some 50 ms for a big plan's text.)
+// A full quota is an error, not a panic.
+func setItem(key, v string) (err error) {
+	if !app.IsClient {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	app.Window().Get("localStorage").Call("setItem", key, v)
+	return nil
+}
+
+// getItem returns what localStorage holds under key, or "". Earlier
+// versions stored the packed text as a JSON string; its quotes are dropped
+// (base64url needs no escapes).
+func getItem(key string) string {
+	if !app.IsClient {
+		return ""
+	}
+	v := app.Window().Get("localStorage").Call("getItem", key)
+	if v.IsNull() || v.IsUndefined() {
+		return ""
+	}
+	s := v.String()
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	return s
 }
 
 // locationHash returns the page URL's fragment, with its '#'.

@@ -19,8 +19,13 @@ const FragmentKey = "plan="
 const maxShared = 64 << 20
 
 // EncodeFragment returns the URL fragment (without '#') that carries text.
-func EncodeFragment(text string) string {
-	return FragmentKey + pack(text, flate.BestCompression)
+// In the browser it waits for the browser's compressor (see deflate).
+func EncodeFragment(text string) (string, error) {
+	packed, err := pack(text)
+	if err != nil {
+		return "", err
+	}
+	return FragmentKey + packed, nil
 }
 
 // DecodeFragment returns the plan text a fragment carries. The fragment may
@@ -38,13 +43,13 @@ func DecodeFragment(frag string) (text string, ok bool, err error) {
 	return text, true, nil
 }
 
-// pack deflates s at the given level and encodes it as unpadded base64url.
-func pack(s string, level int) string {
-	var b bytes.Buffer
-	w, _ := flate.NewWriter(&b, level)
-	io.WriteString(w, s)
-	w.Close()
-	return base64.RawURLEncoding.EncodeToString(b.Bytes())
+// pack deflates s and encodes it as unpadded base64url.
+func pack(s string) (string, error) {
+	b, err := deflate(s)
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // unpack reverses pack.

@@ -51,13 +51,13 @@ func (c *Shell) OnMount(ctx app.Context) {
 		c.notice = err.Error()
 	case ok:
 		lock := ""
-		if src, l, saved := restore(ctx); saved && src == text {
+		if src, l, saved := restore(); saved && src == text {
 			lock = l // the same plan as saved here: keep its lock
 		}
 		c.doc.Load(text, lock)
 		c.notice = sharedNotice
 	default:
-		if src, lock, ok := restore(ctx); ok {
+		if src, lock, ok := restore(); ok {
 			c.doc.Load(src, lock)
 		}
 	}
@@ -74,7 +74,9 @@ func (c *Shell) OnMount(ctx app.Context) {
 }
 
 // scheduleSave saves the plan shortly after the last change, off the path
-// of the edit that caused it.
+// of the edit that caused it: the text is compressed off the drawing
+// goroutine and written when done. A save that finishes after a newer one
+// is dropped.
 func (c *Shell) scheduleSave(ctx app.Context) {
 	if c.saving {
 		return
@@ -83,20 +85,39 @@ func (c *Shell) scheduleSave(ctx app.Context) {
 	ctx.After(200*time.Millisecond, func(ctx app.Context) {
 		c.saving = false
 		t0 := time.Now()
-		err := save(ctx, c.doc)
-		c.saveTime = time.Since(t0)
-		if err != nil {
-			c.notice = "Could not save the plan in this browser: " + err.Error()
-			return
-		}
-		c.savedRev = c.doc.Rev
+		rev, src, lock := c.doc.Rev, c.doc.Source, c.doc.LockText()
+		ctx.Async(func() {
+			s := packState(rev, src, lock)
+			ctx.Dispatch(func(ctx app.Context) {
+				if s.rev < c.savedRev {
+					return
+				}
+				err := store(s)
+				c.saveTime = time.Since(t0)
+				if err != nil {
+					c.notice = "Could not save the plan in this browser: " + err.Error()
+					return
+				}
+				c.savedRev = s.rev
+			})
+		})
 	})
 }
 
 func (c *Shell) share(ctx app.Context, e app.Event) {
-	c.shareURL = setLocationHash(EncodeFragment(c.doc.Source))
-	copyText(c.shareURL)
-	c.notice = fmt.Sprintf("The link holds the whole plan after '#', which browsers never send to a server (%d characters). Copied.", len(c.shareURL))
+	src := c.doc.Source
+	ctx.Async(func() {
+		frag, err := EncodeFragment(src)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				c.notice = "Could not make the link: " + err.Error()
+				return
+			}
+			c.shareURL = setLocationHash(frag)
+			copyText(c.shareURL)
+			c.notice = fmt.Sprintf("The link holds the whole plan after '#', which browsers never send to a server (%d characters). Copied.", len(c.shareURL))
+		})
+	})
 }
 
 // Render draws the menu and the current view.

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -28,7 +27,7 @@ import (
 )
 
 // site is the static site built once for the browser tests: the wasm built
-// with GOOS=js GOARCH=wasm, then Generate.
+// as make web builds it (BuildWasm), then Generate.
 type site struct {
 	dir, wasm string
 }
@@ -48,10 +47,9 @@ func buildSite(t testing.TB) site {
 			return
 		}
 		wasm := filepath.Join(dir, "app.wasm")
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, ".")
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			siteErr = fmt.Errorf("building the wasm: %v\n%s", err, out)
+		var log strings.Builder
+		if err := BuildWasm(wasm, &log); err != nil {
+			siteErr = fmt.Errorf("%v\n%s", err, log.String())
 			return
 		}
 		out := filepath.Join(dir, "site")
@@ -508,7 +506,10 @@ func TestBrowser(t *testing.T) {
 	// sends; a fresh browser state opens it from the link alone.
 	click(ctx, t, `#share`)
 	var href string
-	if err := chromedp.Run(ctx, chromedp.Evaluate(`location.href`, &href)); err != nil {
+	if err := chromedp.Run(ctx,
+		chromedp.Poll(`location.hash.startsWith("#plan=")`, nil),
+		chromedp.Evaluate(`location.href`, &href),
+	); err != nil {
 		t.Fatal(err)
 	}
 	i := strings.Index(href, "#plan=")
