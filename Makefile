@@ -9,7 +9,7 @@ web: wasm
 	$(GO) run ./cmd/ip6plan-web gen -wasm web/app.wasm -web web -o dist
 
 wasm:
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o web/app.wasm ./cmd/ip6plan-web
+	$(GO) run ./cmd/ip6plan-web wasm -o web/app.wasm
 
 serve: web
 	$(GO) run ./cmd/ip6plan-web serve -dir dist -addr 127.0.0.1:8080

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/ip6plan/ip6plan/plan"
@@ -86,11 +87,12 @@ func ReverseZonesOf(a *plan.Allocation, splitAt int) ([]ReverseZone, error) {
 			zones = append(zones, ReverseZone{Prefix: s.Prefix})
 		}
 	}
-	slices.SortFunc(zones, func(x, y ReverseZone) int {
-		if c := x.Prefix.Addr().Compare(y.Prefix.Addr()); c != 0 {
-			return c
+	sort.Slice(zones, func(i, j int) bool {
+		x, y := zones[i].Prefix, zones[j].Prefix
+		if c := x.Addr().Compare(y.Addr()); c != 0 {
+			return c < 0
 		}
-		return x.Prefix.Bits() - y.Prefix.Bits()
+		return x.Bits() < y.Bits()
 	})
 	return zones, nil
 }

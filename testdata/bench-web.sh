@@ -10,14 +10,15 @@ cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "== app.wasm (GOOS=js GOARCH=wasm, -trimpath -ldflags='-s -w', as make web builds it)"
-GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o "$work/app.wasm" ./cmd/ip6plan-web
+mapfile -t flags < <(go run ./cmd/ip6plan-web wasm -flags)
+echo "== app.wasm, as make web builds it: GOOS=js GOARCH=wasm go build ${flags[*]}"
+go run ./cmd/ip6plan-web wasm -o "$work/app.wasm"
 raw=$(stat -c %s "$work/app.wasm")
 gz=$(gzip -9 -c "$work/app.wasm" | wc -c)
 awk -v r="$raw" -v g="$gz" 'BEGIN { printf "raw  %d bytes (%.2f MB)\ngzip %d bytes (%.2f MB; budget 2.5 MB)\n", r, r/1e6, g, g/1e6 }'
 
 echo "== one edit of a 65,536-/64 plan, re-read and re-allocated, as WebAssembly under Node.js (app.BenchmarkDocEdit)"
-GOOS=js GOARCH=wasm go test ./app -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$' -bench DocEdit -benchtime 10x |
+GOOS=js GOARCH=wasm go test "${flags[@]}" ./app -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$' -bench DocEdit -benchtime 10x |
   grep -E 'BenchmarkDocEdit|^(ok|FAIL)'
 
 echo "== headless chromium on localhost: load, plan 65,536 /64s, edit, table, scroll"

@@ -25,6 +25,9 @@ import (
 )
 
 const usage = `usage:
+  ip6plan-web wasm [-o web/app.wasm] [-flags]
+      build the app (GOOS=js GOARCH=wasm) with its build flags, or with
+      -flags print those flags, one per line, for other go commands
   ip6plan-web gen [-wasm web/app.wasm] [-web web] [-o dist]
       write the static site (pre-rendered page, service worker, manifest,
       assets and app.wasm) into the output directory, for any static host
@@ -39,6 +42,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	var err error
 	switch args[0] {
+	case "wasm":
+		fl := flag.NewFlagSet("wasm", flag.ContinueOnError)
+		fl.SetOutput(stderr)
+		out := fl.String("o", "web/app.wasm", "the file to write")
+		print := fl.Bool("flags", false, "print the build flags instead of building")
+		if fl.Parse(args[1:]) != nil {
+			return 2
+		}
+		if *print {
+			fmt.Fprintln(stdout, strings.Join(WasmFlags, "\n"))
+			return 0
+		}
+		err = BuildWasm(*out, stderr)
 	case "gen":
 		fl := flag.NewFlagSet("gen", flag.ContinueOnError)
 		fl.SetOutput(stderr)
@@ -105,7 +121,7 @@ func Handler(version string) *app.Handler {
 func Generate(out, web, wasmPath string) (string, error) {
 	wasm, err := os.ReadFile(wasmPath)
 	if err != nil {
-		return "", fmt.Errorf("%w (build it first: GOOS=js GOARCH=wasm go build -o %s ./cmd/ip6plan-web)", err, wasmPath)
+		return "", fmt.Errorf("%w (build it first: go run ./cmd/ip6plan-web wasm -o %s)", err, wasmPath)
 	}
 	h := sha256.New()
 	h.Write(wasm)

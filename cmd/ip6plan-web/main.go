@@ -3,7 +3,7 @@
 // writes the static site that serves the app and, for trying it locally,
 // serves that site:
 //
-//	GOOS=js GOARCH=wasm go build -o web/app.wasm ./cmd/ip6plan-web
+//	go run ./cmd/ip6plan-web wasm -o web/app.wasm  # GOOS=js GOARCH=wasm go build, with WasmFlags
 //	go run ./cmd/ip6plan-web gen -wasm web/app.wasm -web web -o dist
 //	go run ./cmd/ip6plan-web serve -dir dist -addr 127.0.0.1:8080
 //

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -471,7 +472,7 @@ func (e *evaluation) mx(ctx context.Context, t *Term, domain, target string) (bo
 		return false, permErr(domain, t, "%s has %d MX records, more than %d (RFC 7208 §4.6.4)", target, len(hosts), e.maxMX)
 	}
 	hosts = slices.Clone(hosts)
-	slices.SortStableFunc(hosts, func(a, b MXHost) int { return cmp.Compare(a.Pref, b.Pref) })
+	sort.SliceStable(hosts, func(i, j int) bool { return hosts[i].Pref < hosts[j].Pref })
 	for _, h := range hosts {
 		name := strings.TrimSuffix(h.Host, ".")
 		if name == "" || !isValidName(name) {

@@ -1,12 +1,12 @@
 package spf
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -276,14 +276,12 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 	}
 
 	// Term findings by offset, then those about the whole record.
-	slices.SortStableFunc(out, func(x, y Finding) int {
-		switch {
-		case x.Term == "" && y.Term != "":
-			return 1
-		case x.Term != "" && y.Term == "":
-			return -1
+	sort.SliceStable(out, func(i, j int) bool {
+		x, y := out[i], out[j]
+		if (x.Term == "") != (y.Term == "") {
+			return y.Term == ""
 		}
-		return cmp.Compare(x.Offset, y.Offset)
+		return x.Offset < y.Offset
 	})
 
 	size := nameLen + txtDataLen(len(txt)) + others

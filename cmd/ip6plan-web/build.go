@@ -1,0 +1,64 @@
+//go:build !wasm
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+)
+
+// WasmFlags are the go build flags of app.wasm, in one place for the
+// Makefile, the browser tests and the benchmark script.
+//
+// -s -w drop the symbol and debug sections the browser never reads.
+//
+// Each -gcflags=PKG=-l turns inlining off in a package the browser runs
+// only off its hot paths. go-app links net/http, and through it crypto,
+// mime and net/url, of which only package initialisation ever runs here;
+// fmt, reflect, encoding (JSON), time, regexp, math/big, compress (the
+// inflating of a shared link), log and html serve errors, start-up and
+// go-app's setup; records builds the exports once per revision, when
+// they are looked at. Inlining copies a function's body into each caller,
+// so with it these packages cost some 130 KB more of gzipped wasm (about
+// 5%), for no speed the user sees: re-planning and redrawing 65,536
+// subnets measures the same with or without (testdata/bench-web.sh). The
+// packages on the hot paths (runtime, strings, strconv, slices, maps,
+// net/netip, yaml, go-app's renderer, plan and app) keep it: turning it
+// off everywhere doubles the time to re-plan.
+var WasmFlags = []string{
+	"-trimpath",
+	"-ldflags=-s -w",
+	"-gcflags=crypto/...=-l",
+	"-gcflags=math/big=-l",
+	"-gcflags=reflect=-l",
+	"-gcflags=fmt=-l",
+	"-gcflags=encoding/...=-l",
+	"-gcflags=time=-l",
+	"-gcflags=regexp/...=-l",
+	"-gcflags=mime/...=-l",
+	"-gcflags=net/url=-l",
+	"-gcflags=compress/...=-l",
+	"-gcflags=log/...=-l",
+	"-gcflags=html=-l",
+	"-gcflags=github.com/google/uuid=-l",
+	"-gcflags=github.com/ip6plan/ip6plan/records/...=-l",
+}
+
+// wasmPackage is the package that is the app when built for the browser.
+const wasmPackage = "github.com/ip6plan/ip6plan/cmd/ip6plan-web"
+
+// BuildWasm builds the app with GOOS=js GOARCH=wasm and WasmFlags into
+// out. It runs the go command, so it works within the module's tree.
+func BuildWasm(out string, stderr io.Writer) error {
+	args := append([]string{"build"}, WasmFlags...)
+	args = append(args, "-o", out, wasmPackage)
+	cmd := exec.Command("go", args...)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd.Stdout, cmd.Stderr = stderr, stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("building %s: go %v: %w", out, args, err)
+	}
+	return nil
+}
