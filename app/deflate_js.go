@@ -9,7 +9,8 @@ import (
 
 // deflate compresses s with raw DEFLATE (RFC 1951) through the browser's
 // CompressionStream, which keeps compress/flate's writer (about 20 KB of
-// gzipped wasm) out of app.wasm and runs natively, off the page's thread.
+// gzipped wasm) out of app.wasm and runs as the browser's own code,
+// asynchronously.
 // Its output is what compress/flate's reader takes, so links and saved
 // state stay readable by the Go side and by the native build.
 //

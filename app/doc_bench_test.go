@@ -27,3 +27,21 @@ func BenchmarkDocEdit(b *testing.B) {
 	b.ReportMetric(parse/float64(b.N)/1000, "parse-ms")
 	b.ReportMetric(alloc/float64(b.N)/1000, "plan-ms")
 }
+
+// BenchmarkDocPaste is a whole new plan of 65,536 /64s pasted in: every
+// line read, every subnet placed for the first time.
+func BenchmarkDocPaste(b *testing.B) {
+	texts := []string{bigPlan(65536), strings.Replace(bigPlan(65536), "2001:db8::/48", "2001:db8:1::/48", 1)}
+	var parse, alloc float64
+	for i := 0; b.Loop(); i++ {
+		d := &Doc{}
+		d.SetSource(texts[i%2])
+		if len(d.Errors) > 0 {
+			b.Fatal(d.Errors)
+		}
+		parse += float64(d.ParseTime.Microseconds())
+		alloc += float64(d.PlanTime.Microseconds())
+	}
+	b.ReportMetric(parse/float64(b.N)/1000, "parse-ms")
+	b.ReportMetric(alloc/float64(b.N)/1000, "plan-ms")
+}

@@ -35,7 +35,7 @@ type Shell struct {
 	shareURL string
 	notice   string
 	readyMS  int // milliseconds from the start of navigation to OnMount
-	saveTime time.Duration
+	saveTime time.Duration // of the last save, what ran on the drawing goroutine
 }
 
 // OnInit prepares the example plan, so that the pre-rendered page shows it.
@@ -86,14 +86,16 @@ func (c *Shell) scheduleSave(ctx app.Context) {
 		c.saving = false
 		t0 := time.Now()
 		rev, src, lock := c.doc.Rev, c.doc.Source, c.doc.LockText()
+		made := time.Since(t0)
 		ctx.Async(func() {
 			s := packState(rev, src, lock)
 			ctx.Dispatch(func(ctx app.Context) {
 				if s.rev < c.savedRev {
 					return
 				}
+				t1 := time.Now()
 				err := store(s)
-				c.saveTime = time.Since(t0)
+				c.saveTime = made + time.Since(t1)
 				if err != nil {
 					c.notice = "Could not save the plan in this browser: " + err.Error()
 					return

@@ -17,9 +17,9 @@ raw=$(stat -c %s "$work/app.wasm")
 gz=$(gzip -9 -c "$work/app.wasm" | wc -c)
 awk -v r="$raw" -v g="$gz" 'BEGIN { printf "raw  %d bytes (%.2f MB)\ngzip %d bytes (%.2f MB; budget 2.5 MB)\n", r, r/1e6, g, g/1e6 }'
 
-echo "== one edit of a 65,536-/64 plan, re-read and re-allocated, as WebAssembly under Node.js (app.BenchmarkDocEdit)"
-GOOS=js GOARCH=wasm go test "${flags[@]}" ./app -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$' -bench DocEdit -benchtime 10x |
-  grep -E 'BenchmarkDocEdit|^(ok|FAIL)'
+echo "== one edit of a 65,536-/64 plan, re-read and re-allocated; and the whole plan pasted in; as WebAssembly under Node.js (app.BenchmarkDocEdit, BenchmarkDocPaste)"
+GOOS=js GOARCH=wasm go test "${flags[@]}" ./app -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" -run '^$' -bench 'DocEdit|DocPaste' -benchtime 5x |
+  grep -E 'BenchmarkDoc|^(ok|FAIL)'
 
 echo "== headless chromium on localhost: load, plan 65,536 /64s, edit, table, scroll"
 go test ./cmd/ip6plan-web -run '^$' -bench BenchmarkBrowser -benchtime 1x -v 2>&1 |

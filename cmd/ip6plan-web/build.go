@@ -21,7 +21,7 @@ import (
 // inflating of a shared link), log and html serve errors, start-up and
 // go-app's setup; records builds the exports once per revision, when
 // they are looked at. Inlining copies a function's body into each caller,
-// so with it these packages cost some 130 KB more of gzipped wasm (about
+// so with it these packages cost some 140 KB more of gzipped wasm (about
 // 5%), for no speed the user sees: re-planning and redrawing 65,536
 // subnets measures the same with or without (testdata/bench-web.sh). The
 // packages on the hot paths (runtime, strings, strconv, slices, maps,
