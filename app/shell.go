@@ -34,7 +34,7 @@ type Shell struct {
 	savedRev uint64
 	shareURL string
 	notice   string
-	readyMS  int // milliseconds from the start of navigation to OnMount
+	readyMS  int           // milliseconds from the start of navigation to OnMount
 	saveTime time.Duration // of the last save, what ran on the drawing goroutine
 }
 
