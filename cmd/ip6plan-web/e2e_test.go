@@ -331,6 +331,18 @@ subnets:
 // the example on first load, a plan entered in the form, records to read,
 // copy and download, errors, persistence, offline reloads, and no request
 // that leaves the page's origin.
+// clipboard returns the text on the clipboard.
+func clipboard(ctx context.Context, t *testing.T) string {
+	t.Helper()
+	var clip string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`navigator.clipboard.readText()`, &clip, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+		return p.WithAwaitPromise(true)
+	})); err != nil {
+		t.Fatalf("reading the clipboard: %v", err)
+	}
+	return clip
+}
+
 func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the wasm and starts Chromium")
@@ -444,13 +456,7 @@ func TestBrowser(t *testing.T) {
 
 	// Copy puts exactly the text on the clipboard.
 	click(ctx, t, `#copy`)
-	var clip string
-	if err := chromedp.Run(ctx, chromedp.Evaluate(`navigator.clipboard.readText()`, &clip, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
-		return p.WithAwaitPromise(true)
-	})); err != nil {
-		t.Fatalf("reading the clipboard: %v", err)
-	}
-	if clip != spfText {
+	if clip := clipboard(ctx, t); clip != spfText {
 		t.Errorf("clipboard:\n%q\nwant:\n%q", clip, spfText)
 	}
 
@@ -515,6 +521,9 @@ func TestBrowser(t *testing.T) {
 	i := strings.Index(href, "#plan=")
 	if i < 0 {
 		t.Fatalf("share link %q has no #plan= fragment", href)
+	}
+	if clip := clipboard(ctx, t); clip != href {
+		t.Errorf("share copied %q, want the link %q", clip[:min(len(clip), 80)], href[:min(len(href), 80)])
 	}
 	if err := chromedp.Run(ctx,
 		chromedp.Evaluate(`localStorage.clear()`, nil),
