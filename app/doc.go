@@ -62,6 +62,8 @@ type Doc struct {
 	lock     *plan.Lock  // where everything placed so far is; nil for none
 	lockText string      // lock in text form, made on demand for lockRev
 	lockRev  uint64
+	held     []plan.Entry // Held, when worked out, for heldRev
+	heldRev  uint64
 	out      *outputs // built on demand for Rev
 }
 

@@ -25,7 +25,8 @@ type Editor struct {
 	text    bool // the text view rather than the form
 	form    *Form
 	formRev uint64
-	seq     int // of the last keystroke, for the pause before re-planning
+	seq     int    // of the last keystroke, for the pause before re-planning
+	heldErr string // why the last release was refused
 
 	// typed is the text the text area held when it was last read (or
 	// set). go-app sets a node's value only when the value it is given
@@ -131,12 +132,18 @@ func (c *Editor) input(f Field, placeholder string, errors map[string][]string) 
 	if len(errors[f.ID]) > 0 {
 		cls += " bad"
 	}
+	in := app.Input().Type("text").Value(f.Value).Placeholder(placeholder).Spellcheck(false)
+	if f.key == "name" {
+		in = in.Title(renameNote)
+	}
 	return app.Span().Class(cls).DataSet("field", f.ID).Body(
-		app.Input().Type("text").Value(f.Value).Placeholder(placeholder).Spellcheck(false).
-			OnChange(c.onField(f.ID), app.EventScope(f.ID)),
+		in.OnChange(c.onField(f.ID), app.EventScope(f.ID)),
 		errs(errors[f.ID]),
 	)
 }
+
+// renameNote tells, on each name field, what renaming does.
+const renameNote = "The lock keeps each place under its name: renamed, a subnet or host gets a new place, and the old one stays held until released (see the summary)."
 
 // formLimit is the largest plan text the form edits: a form of 65,536
 // subnets would be 262,144 inputs. Bigger plans are edited as text.
@@ -326,6 +333,7 @@ func (c *Editor) renderSummary() app.UI {
 		app.If(len(d.Errors) > 0, func() app.UI {
 			return app.P().Class("err").ID("error-count").Text(fmt.Sprintf("%d error(s) in the plan", len(d.Errors)))
 		}),
+		c.renderHeld(),
 		app.If(len(d.Warnings) > 0, func() app.UI {
 			return app.Div().Class("warnings").Body(
 				app.H3().Text("Warnings"),

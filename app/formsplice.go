@@ -77,7 +77,7 @@ func (f *Form) nextLine(i int) int {
 // onlySpace reports whether s holds only spaces and tabs.
 func onlySpace(s string) bool { return strings.Trim(s, " \t") == "" }
 
-// isNull reports whether n is a null written as nothing at all.
+// emptyNull reports whether n is a null written as nothing at all.
 func (f *Form) emptyNull(n *yaml.Node) bool {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!null" || n.Style != 0 {
 		return false
