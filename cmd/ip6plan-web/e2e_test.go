@@ -436,6 +436,17 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("host row %q lacks %q", row, want)
 		}
 	}
+
+	// The summary lists host1 as held under its old name, and releases it.
+	tab(ctx, t, "plan")
+	if got := text(ctx, t, `#held`); !strings.Contains(got, "host mail/host1") || !strings.Contains(got, "renamed") {
+		t.Errorf("the summary's held list: %q", got)
+	}
+	screenshot(ctx, t, dir, "10-held")
+	clickAndWait(ctx, t, `#held li[data-path="mail/host1"] button.release`)
+	if err := chromedp.Run(ctx, chromedp.WaitNotPresent(`#held`, chromedp.ByQuery)); err != nil {
+		t.Fatalf("after the release the held list stays: %v", err)
+	}
 	tab(ctx, t, "export")
 	click(ctx, t, `button.out-tab[data-out="forward"]`)
 	fwd := text(ctx, t, `#out-forward`)
