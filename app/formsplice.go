@@ -304,6 +304,9 @@ func plainOK(v string, flow bool) bool {
 }
 
 // quote returns v as a double-quoted string that YAML and JSON both read.
+// A character outside the Basic Multilingual Plane is written as it is:
+// JSON would need a surrogate pair, which YAML rejects, and YAML reads
+// every such character raw (c-printable, YAML 1.2 §5.1).
 func quote(v string) string {
 	b := []byte{'"'}
 	for _, r := range v {
@@ -314,8 +317,6 @@ func quote(v string) string {
 			b = append(b, `\ufffd`...)
 		case r < 0x10000 && !unicode.IsPrint(r):
 			b = fmt.Appendf(b, `\u%04x`, r)
-		case !unicode.IsPrint(r):
-			b = fmt.Appendf(b, `\U%08x`, r)
 		default:
 			b = utf8.AppendRune(b, r)
 		}
