@@ -66,7 +66,7 @@ func (d *Draft) read(data []byte) (*Plan, error) {
 	if doc == nil || doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
 		return nil, errorAt(Pos{File: d.name, Line: 1, Col: 1}, "the plan is empty; it needs at least a prefix")
 	}
-	dec := &decoder{file: d.name, nodes: map[any]map[string]*yaml.Node{}}
+	dec := &decoder{file: d.name, nodes: map[any]givenKeys{}}
 	p := dec.plan(doc.Content[0])
 	d.doc, d.dec, d.plan, d.plain = doc, dec, p, plainNodes(doc)
 	return d.result()

@@ -147,7 +147,7 @@ func badRune(data []byte) (line, col int, ok bool) {
 type decoder struct {
 	file  string
 	errs  []error
-	nodes map[any]map[string]*yaml.Node // per *Subnet and *Host: the value node of each key given
+	nodes map[any]givenKeys // per *Subnet and *Host: the value node of each key given
 
 	prefixNode *yaml.Node // the plan's prefix value, nil if none
 	decoded    int        // how many of errs reading the entries gave; check's follow
@@ -159,10 +159,30 @@ func (d *decoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line,
 // *Subnet or *Host) was read from, or x's own position if key was not
 // given: errors point at the value that is wrong.
 func (d *decoder) at(x any, key string, pos Pos) Pos {
-	if n := d.nodes[x][key]; n != nil {
+	if n := d.nodes[x].get(key); n != nil {
 		return d.pos(n)
 	}
 	return pos
+}
+
+// givenKeys are the keys a mapping gave and their value nodes, in order.
+// A subnet gives two to four keys, so a list beats a map: a plan of
+// 65,536 subnets kept 65,536 small maps.
+type givenKeys []givenKey
+
+type givenKey struct {
+	key  string
+	node *yaml.Node
+}
+
+// get returns the value node of key, or nil if it was not given.
+func (g givenKeys) get(key string) *yaml.Node {
+	for _, k := range g {
+		if k.key == key {
+			return k.node
+		}
+	}
+	return nil
 }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {

@@ -20,11 +20,10 @@ var hostNeeds = map[Scheme]string{
 
 func (d *decoder) host(n *yaml.Node) *Host {
 	h := &Host{Pos: d.pos(n)}
-	given := map[string]*yaml.Node{}
-	d.nodes[h] = given
+	given := make(givenKeys, 0, len(n.Content)/2)
 	scheme, schemeOK := "", false
 	ok := d.fields(n, "a host", hostKeys, func(key string, v *yaml.Node) {
-		given[key] = v
+		given = append(given, givenKey{key, v})
 		switch key {
 		case "name":
 			h.Name = d.hostname(v, key)
@@ -75,41 +74,42 @@ func (d *decoder) host(n *yaml.Node) *Host {
 	if !ok {
 		return nil
 	}
-	if h.Name == "" && given["name"] == nil {
+	d.nodes[h] = given
+	if h.Name == "" && given.get("name") == nil {
 		d.errorf(n, "a host has no name; every host needs one")
 	}
 	switch {
-	case given["scheme"] != nil:
+	case given.get("scheme") != nil:
 		if !schemeOK {
 			return h // reported; what the scheme needs cannot be checked
 		}
 		s, err := ParseScheme(scheme)
 		if err != nil {
-			d.errorf(given["scheme"], "%v", err)
+			d.errorf(given.get("scheme"), "%v", err)
 			return h
 		}
 		h.Scheme = s
-	case given["address"] != nil:
+	case given.get("address") != nil:
 		h.Scheme = SchemeExplicit
 	default:
 		h.Scheme = SchemeSequential
 	}
 	what := fmt.Sprintf("host %q", h.Name)
 	need := hostNeeds[h.Scheme]
-	if need != "" && given[need] == nil {
+	if need != "" && given.get(need) == nil {
 		d.errorf(n, "%s uses scheme %s, which needs %s", what, h.Scheme, need)
 	}
 	for _, key := range []string{"address", "mac", "port"} {
-		if v := given[key]; v != nil && key != need {
+		if v := given.get(key); v != nil && key != need {
 			d.errorf(v, "%s: %s is only used with scheme %s, and this host's scheme is %s", what, key, schemeNeeding(key), h.Scheme)
 		}
 	}
 	if h.Scheme == SchemeDynamic && h.IsSender() {
-		d.errorf(given["scheme"], "%s sends mail but has scheme dynamic; receivers require a static address with a PTR for every sending host, so give it one", what)
+		d.errorf(given.get("scheme"), "%s sends mail but has scheme dynamic; receivers require a static address with a PTR for every sending host, so give it one", what)
 	}
 	if h.Scheme == SchemeExplicit && h.Address != "" {
 		if _, err := ParseAddr(h.Address); err != nil {
-			d.errorf(given["address"], "%s: address %v", what, err)
+			d.errorf(given.get("address"), "%s: address %v", what, err)
 		}
 	}
 	return h

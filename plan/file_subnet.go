@@ -24,10 +24,9 @@ func (d *decoder) subnets(n *yaml.Node) []*Subnet {
 
 func (d *decoder) subnet(n *yaml.Node) *Subnet {
 	s := &Subnet{Pos: d.pos(n)}
-	given := map[string]*yaml.Node{}
-	d.nodes[s] = given
+	given := make(givenKeys, 0, len(n.Content)/2)
 	ok := d.fields(n, "a subnet", subnetKeys, func(key string, v *yaml.Node) {
-		given[key] = v
+		given = append(given, givenKey{key, v})
 		switch key {
 		case "name":
 			s.Name = d.name(v)
@@ -71,15 +70,16 @@ func (d *decoder) subnet(n *yaml.Node) *Subnet {
 	if !ok {
 		return nil
 	}
-	what := fmt.Sprintf("subnet %q", s.Name)
-	if given["name"] == nil {
+	d.nodes[s] = given
+	what := subnetLabel(s.Name) // formatted only when an error names it
+	if given.get("name") == nil {
 		d.errorf(n, "a subnet has no name; every subnet needs one, and the lock file knows it by it")
 	}
-	if given["size"] == nil {
+	if given.get("size") == nil {
 		d.errorf(n, "%s has no size; add one, e.g. size: 64", what)
 	}
-	if given["id"] != nil && given["prefix"] != nil {
-		d.errorf(given["prefix"], "%s has both an id and a prefix; pin it with one of them", what)
+	if given.get("id") != nil && given.get("prefix") != nil {
+		d.errorf(given.get("prefix"), "%s has both an id and a prefix; pin it with one of them", what)
 	}
 	return s
 }
