@@ -134,19 +134,21 @@ func (d *decoder) checkHostNames(p *Plan) {
 				continue
 			}
 			for i, name := range append([]string{h.Name}, h.Aliases...) {
-				what := fmt.Sprintf("host %q", h.Name)
-				if i > 0 {
-					what = fmt.Sprintf("alias %q of host %q", name, h.Name)
+				what := func() string { // formatted only when an error names it
+					if i > 0 {
+						return fmt.Sprintf("alias %q of host %q", name, h.Name)
+					}
+					return fmt.Sprintf("host %q", h.Name)
 				}
 				if p.Domain == "" && !strings.HasSuffix(name, ".") {
-					d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "%s has no domain to live under: set domain: at the top of the plan, or write the name as an FQDN ending in '.'", what))
+					d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "%s has no domain to live under: set domain: at the top of the plan, or write the name as an FQDN ending in '.'", what()))
 				}
 				fqdn := strings.ToLower(fqdnOf(name, p.Domain))
 				if n := len(fqdn) - 1; n > 253 { // RFC 1035 §2.3.4: 255 octets in wire form
-					d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "%s: its name %s is %d octets long; the limit is 253", what, fqdn, n))
+					d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "%s: its name %s is %d octets long; the limit is 253", what(), fqdn, n))
 				}
 				if prev := seen[fqdn]; prev != nil {
-					d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "%s: the name %s is used twice; the other use is at %s", what, fqdn, d.at(prev, "name", prev.Pos)))
+					d.errs = append(d.errs, errorAt(d.at(h, "name", h.Pos), "%s: the name %s is used twice; the other use is at %s", what(), fqdn, d.at(prev, "name", prev.Pos)))
 				}
 				seen[fqdn] = h
 			}

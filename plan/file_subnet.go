@@ -151,13 +151,19 @@ type subnetLabel string
 func (l subnetLabel) String() string { return fmt.Sprintf("subnet %q", string(l)) }
 
 func (d *decoder) checkChildren(parentBits int, subnets []*Subnet) {
-	seen := make(map[string]*Subnet, len(subnets))
-	for _, s := range subnets {
+	var twice map[int]int // a name given before, by index: the first index
+	eachDuplicate(len(subnets), func(i int) string { return subnets[i].Name }, func(i, first int) {
+		if twice == nil {
+			twice = map[int]int{}
+		}
+		twice[i] = first
+	})
+	for i, s := range subnets {
 		what := subnetLabel(s.Name) // formatted only when an error names it
-		if prev := seen[s.Name]; prev != nil && s.Name != "" {
+		if first, ok := twice[i]; ok {
+			prev := subnets[first]
 			d.errs = append(d.errs, errorAt(d.at(s, "name", s.Pos), "%s is defined twice; the other is at %s", what, d.at(prev, "name", prev.Pos)))
 		}
-		seen[s.Name] = s
 		switch {
 		case s.Size == 0:
 		case s.Size > 64:
