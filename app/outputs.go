@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -222,7 +223,8 @@ func settings(a *plan.Allocation, kind config.Kind) Output {
 type HostRow struct {
 	Path   string
 	FQDN   string
-	Addr   string // "" for a dynamic host
+	Addr   string     // "" for a dynamic host
+	IP     netip.Addr // Addr, parsed; invalid for a dynamic host
 	PTR    string
 	Roles  string
 	Sender bool
@@ -278,7 +280,7 @@ func hostRows(a *plan.Allocation) []HostRow {
 	for _, h := range a.Hosts {
 		r := HostRow{Path: h.Path, FQDN: h.FQDN, Roles: strings.Join(h.Host.Roles, ", "), Sender: h.Host.IsSender()}
 		if h.Addr.IsValid() {
-			r.Addr = h.Addr.String()
+			r.Addr, r.IP = h.Addr.String(), h.Addr
 			r.PTR, _ = records.PTRName(h.Addr)
 		}
 		if r.Sender {

@@ -437,6 +437,17 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 
+	// The filter narrows the hosts as it is typed.
+	if err := chromedp.Run(ctx,
+		chromedp.SendKeys(`#host-filter`, "no-such-host", chromedp.ByQuery),
+		chromedp.Poll(`document.querySelectorAll("#hosts tbody tr").length === 0`, nil),
+	); err != nil {
+		t.Fatalf("filtering the hosts: %v", err)
+	}
+	if got := text(ctx, t, `#host-range`); got != "no host matches" {
+		t.Errorf("host filter says %q", got)
+	}
+
 	// The summary lists host1 as held under its old name, and releases it.
 	tab(ctx, t, "plan")
 	if got := text(ctx, t, `#held`); !strings.Contains(got, "host mail/host1") || !strings.Contains(got, "renamed") {
