@@ -65,8 +65,9 @@ func (d *Doc) build() {
 		reverseZones(a, cfg, cfgErr, hosts),
 		spfRecord(a),
 	}
+	index := config.NewIndex(a)
 	for _, k := range config.Kinds() {
-		d.out.list = append(d.out.list, settings(a, k))
+		d.out.list = append(d.out.list, settings(a, index, k))
 	}
 	d.out.list = append(d.out.list,
 		Output{ID: "plan", Title: "Plan file", FileName: FileName, Text: d.Source},
@@ -182,7 +183,7 @@ var settingTitles = map[config.Kind]string{
 // and the HELO name its PTR points to, so forward-confirmed reverse DNS
 // holds (RFC 5321 §4.1.4, RFC 8601 §3); host and firewall settings for
 // every host with a planned address.
-func settings(a *plan.Allocation, kind config.Kind) Output {
+func settings(a *plan.Allocation, index *config.Index, kind config.Kind) Output {
 	title := settingTitles[kind]
 	if title == "" {
 		title = string(kind)
@@ -193,7 +194,7 @@ func settings(a *plan.Allocation, kind config.Kind) Output {
 		if !h.Addr.IsValid() || kind.IsMTA() && !h.Host.IsSender() {
 			continue
 		}
-		files, err := config.Generate(kind, a, config.Options{Hosts: []string{h.Path}})
+		files, err := index.Generate(kind, config.Options{Hosts: []string{h.Path}})
 		if err != nil {
 			o.Notes = append(o.Notes, h.Path+": "+err.Error())
 			continue

@@ -39,21 +39,22 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 			if err != nil {
 				return err
 			}
-			var only []string
+			only := map[string]bool{}
+			index := config.NewIndex(a)
 			for _, name := range hosts {
-				h, err := config.Lookup(a, name)
+				h, err := index.Lookup(name)
 				if err != nil {
 					return &exitError{exitInput, err}
 				}
 				if !h.Host.IsSender() {
 					return &exitError{exitInput, fmt.Errorf("host %q does not send mail (roles outbound or relay), so receivers check nothing of it", h.Path)}
 				}
-				only = append(only, h.Path)
+				only[h.Path] = true
 			}
 			out := c.OutOrStdout()
 			var checks []config.Check
 			for _, ch := range config.Readiness(a) {
-				if len(only) == 0 || slices.Contains(only, ch.Host) {
+				if len(only) == 0 || only[ch.Host] {
 					checks = append(checks, ch)
 				}
 			}

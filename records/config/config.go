@@ -126,10 +126,16 @@ type Options struct {
 // hosts (the plan's per-subnet gateway setting), and say so when there is
 // none. Errors for several hosts are joined.
 func Generate(kind Kind, a *plan.Allocation, opt Options) ([]File, error) {
+	return NewIndex(a).Generate(kind, opt)
+}
+
+// Generate writes settings as the function Generate does, for the
+// allocation x indexes.
+func (x *Index) Generate(kind Kind, opt Options) ([]File, error) {
 	if _, err := ParseKind(string(kind)); err != nil {
 		return nil, err
 	}
-	m, err := newMachine(kind, a, opt)
+	m, err := newMachine(kind, x, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -177,8 +183,8 @@ type member struct {
 	gw     netip.Addr // its subnet's gateway, placed in the subnet; invalid if the subnet has none
 }
 
-func newMachine(kind Kind, a *plan.Allocation, opt Options) (*machine, error) {
-	m := &machine{a: a, iface: opt.Iface}
+func newMachine(kind Kind, x *Index, opt Options) (*machine, error) {
+	m := &machine{a: x.a, iface: opt.Iface}
 	if m.iface == "" {
 		m.iface = kind.DefaultIface()
 	}
@@ -189,13 +195,9 @@ func newMachine(kind Kind, a *plan.Allocation, opt Options) (*machine, error) {
 	if len(opt.Hosts) == 0 {
 		errs = append(errs, errors.New("no host given: name the planned hosts this machine carries"))
 	}
-	subnets := make(map[string]plan.SubnetAlloc, len(a.Subnets))
-	for _, s := range a.Subnets {
-		subnets[s.Path] = s
-	}
 	seen := map[string]bool{}
 	for _, name := range opt.Hosts {
-		h, err := Lookup(a, name)
+		h, err := x.Lookup(name)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -208,7 +210,7 @@ func newMachine(kind Kind, a *plan.Allocation, opt Options) (*machine, error) {
 			errs = append(errs, fmt.Errorf("host %q has a dynamic address, so there is nothing to configure; give it a static scheme in the plan", h.Path))
 			continue
 		}
-		s := subnets[h.Subnet]
+		s := x.subnet(h.Subnet)
 		m.hosts = append(m.hosts, member{HostAlloc: h, subnet: s, stream: streamOf(h), name: heloName(h.FQDN), gw: s.Gateway()})
 	}
 	if len(errs) > 0 {
@@ -234,33 +236,6 @@ func newMachine(kind Kind, a *plan.Allocation, opt Options) (*machine, error) {
 		return nil, fmt.Errorf("none of %s has a mail role (outbound, relay, mx or submission), so there is no MTA to configure", m.names())
 	}
 	return m, nil
-}
-
-// Lookup returns the host of allocation a that name names: by its name
-// in the plan, its FQDN with or without the trailing dot, or its path,
-// compared without regard to case. A name that matches several hosts is
-// an error listing their paths.
-func Lookup(a *plan.Allocation, name string) (plan.HostAlloc, error) {
-	want := strings.ToLower(strings.TrimSuffix(name, "."))
-	var found []plan.HostAlloc
-	for _, h := range a.Hosts {
-		if strings.ToLower(strings.TrimSuffix(h.Host.Name, ".")) == want ||
-			strings.ToLower(strings.TrimSuffix(h.FQDN, ".")) == want ||
-			strings.ToLower(h.Path) == want {
-			found = append(found, h)
-		}
-	}
-	switch len(found) {
-	case 0:
-		return plan.HostAlloc{}, fmt.Errorf("no host %q in the plan; give a host's name, FQDN or path as 'ip6plan plan' lists them", name)
-	case 1:
-		return found[0], nil
-	}
-	paths := make([]string, len(found))
-	for i, h := range found {
-		paths[i] = h.Path
-	}
-	return plan.HostAlloc{}, fmt.Errorf("host %q is ambiguous: it names %s; give the path", name, strings.Join(paths, " and "))
 }
 
 // streamOf returns the mail stream h sends for: its stream setting, else

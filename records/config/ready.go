@@ -100,6 +100,7 @@ func Readiness(a *plan.Allocation) []Check {
 		}
 	}
 	r := readiness{a: a, hosts: records.HostsOf(a)}
+	r.publish()
 	r.record, r.spfErr = spf.Build(a)
 	if r.spfErr == nil && a.Plan.Domain == "" {
 		r.spfErr = errors.New("the plan has no domain, so there is no SPF record to publish")
@@ -164,10 +165,26 @@ func Readiness(a *plan.Allocation) []Check {
 
 // readiness holds what the checks of all hosts share.
 type readiness struct {
-	a      *plan.Allocation
-	hosts  []records.Host // what DNS publishes
-	record *spf.Record
-	spfErr error
+	a       *plan.Allocation
+	hosts   []records.Host // what DNS publishes
+	record  *spf.Record
+	spfErr  error
+	ptrs    map[netip.Addr][]string // the PTR targets of each address
+	forward map[string][]netip.Addr // the AAAA records of each name
+}
+
+// publish indexes what DNS publishes once, so that each sender's check
+// looks its address and name up rather than walking every host.
+func (r *readiness) publish() {
+	r.ptrs = make(map[netip.Addr][]string, len(r.hosts))
+	r.forward = make(map[string][]netip.Addr, len(r.hosts))
+	for _, rh := range r.hosts {
+		r.ptrs[rh.Addr] = append(r.ptrs[rh.Addr], rh.Name)
+		r.forward[rh.Name] = append(r.forward[rh.Name], rh.Addr)
+		for _, n := range rh.Aliases {
+			r.forward[n] = append(r.forward[n], rh.Addr)
+		}
+	}
 }
 
 // ptr checks that h's address has exactly one PTR and that the name it
@@ -177,16 +194,7 @@ func (r *readiness) ptr(h plan.HostAlloc) (string, Status, string) {
 	if err != nil {
 		return "", Fail, err.Error()
 	}
-	var targets []string
-	forward := map[string][]netip.Addr{}
-	for _, rh := range r.hosts {
-		if rh.Addr == h.Addr {
-			targets = append(targets, rh.Name)
-		}
-		for _, n := range append([]string{rh.Name}, rh.Aliases...) {
-			forward[n] = append(forward[n], rh.Addr)
-		}
-	}
+	targets := r.ptrs[h.Addr]
 	switch len(targets) {
 	case 0:
 		return "", Fail, fmt.Sprintf("no PTR is planned for %s", h.Addr)
@@ -195,8 +203,8 @@ func (r *readiness) ptr(h plan.HostAlloc) (string, Status, string) {
 		return "", Fail, fmt.Sprintf("%s has %d PTRs (%s); receivers want exactly one", h.Addr, len(targets), strings.Join(targets, ", "))
 	}
 	name := targets[0]
-	if !slices.Contains(forward[name], h.Addr) {
-		return name, Fail, fmt.Sprintf("%s points to %s, whose AAAA records (%v) do not include the address", owner, name, forward[name])
+	if !slices.Contains(r.forward[name], h.Addr) {
+		return name, Fail, fmt.Sprintf("%s points to %s, whose AAAA records (%v) do not include the address", owner, name, r.forward[name])
 	}
 	return name, Pass, fmt.Sprintf("%s PTR %s, AAAA %s", owner, name, h.Addr)
 }

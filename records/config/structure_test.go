@@ -38,7 +38,7 @@ func forEach(t *testing.T, kind Kind, check func(t *testing.T, m *machine, f Fil
 			files, err := Generate(kind, a, opt)
 			require.NoError(t, err)
 			require.Len(t, files, 1)
-			m, err := newMachine(kind, a, opt)
+			m, err := newMachine(kind, NewIndex(a), opt)
 			require.NoError(t, err)
 			check(t, m, files[0])
 		})

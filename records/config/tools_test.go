@@ -145,7 +145,7 @@ func TestPostconf(t *testing.T) {
 // newMachineT is newMachine for tests: the Postfix view of hosts.
 func newMachineT(t *testing.T, a *plan.Allocation, hosts []string) *machine {
 	t.Helper()
-	m, err := newMachine(Postfix, a, Options{Hosts: hosts})
+	m, err := newMachine(Postfix, NewIndex(a), Options{Hosts: hosts})
 	require.NoError(t, err)
 	return m
 }
@@ -322,7 +322,7 @@ func TestSendmailM4(t *testing.T) {
 			out, stderr, err := build(t, files[0].Content)
 			require.NoError(t, err, stderr)
 			assert.Empty(t, stderr)
-			m, err := newMachine(Sendmail, a, Options{Hosts: hosts})
+			m, err := newMachine(Sendmail, NewIndex(a), Options{Hosts: hosts})
 			require.NoError(t, err)
 			s := m.senders()[0]
 			assert.Contains(t, out, "\nO ClientPortOptions=Family=inet6, Addr="+s.Addr.String()+"\n")
