@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -65,13 +64,11 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 			tw := tabwriter.NewWriter(out, 0, 8, 2, ' ', 0)
 			fmt.Fprintln(tw, "HOST\tCHECK\tSTATUS\tDETAIL")
 			count := map[config.Status]int{}
-			var senders []string
+			senders := map[string]bool{}
 			for _, ch := range checks {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ch.Host, ch.Item, ch.Status, ch.Msg)
 				count[ch.Status]++
-				if !slices.Contains(senders, ch.Host) {
-					senders = append(senders, ch.Host)
-				}
+				senders[ch.Host] = true
 			}
 			tw.Flush()
 			noun := "sending hosts"
