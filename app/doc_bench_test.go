@@ -47,3 +47,20 @@ func benchDoc(b *testing.B, step func(i int) *Doc) {
 	b.ReportMetric(parse/float64(b.N)/1000, "parse-ms")
 	b.ReportMetric(alloc/float64(b.N)/1000, "plan-ms")
 }
+
+// BenchmarkDocHosts is a plan of 10,000 hosts (1,000 of them senders)
+// shown in the hosts view and as Postfix settings: what a revision makes
+// when those views are looked at.
+func BenchmarkDocHosts(b *testing.B) {
+	d := &Doc{}
+	d.SetSource(manyHosts(10000))
+	if len(d.Errors) > 0 {
+		b.Fatal(d.Errors)
+	}
+	for b.Loop() {
+		d.out = nil // as a new revision does
+		if len(d.Hosts()) != 10000 || d.Output("postfix").Text == "" {
+			b.Fatal("no hosts or no settings")
+		}
+	}
+}

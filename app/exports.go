@@ -20,7 +20,7 @@ type Exports struct {
 
 // Render draws the list of outputs and the one chosen.
 func (c *Exports) Render() app.UI {
-	outs := c.Doc.Outputs()
+	outs := c.Doc.OutputTabs()
 	cur := c.Current()
 	return app.Div().Class("export-view").Body(
 		app.Nav().Class("outputs").Body(app.Range(outs).Slice(func(i int) app.UI {
@@ -51,15 +51,15 @@ func (c *Exports) Render() app.UI {
 	)
 }
 
-// Current returns the output on show.
+// Current returns the output on show, made if it is not yet.
 func (c *Exports) Current() Output {
-	outs := c.Doc.Outputs()
-	for _, o := range outs {
+	tabs := c.Doc.OutputTabs()
+	for _, o := range tabs {
 		if o.ID == c.current {
-			return o
+			return c.Doc.Output(o.ID)
 		}
 	}
-	return outs[0]
+	return c.Doc.Output(tabs[0].ID)
 }
 
 // onCopy and onDownload read the output when clicked: go-app keeps the

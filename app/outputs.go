@@ -24,57 +24,103 @@ type Output struct {
 	Notes    []string // lint findings and other remarks shown with the text
 }
 
-// outputs are the texts of one revision, built when first asked for.
+// outputs are the texts of one revision, each made when first asked for:
+// a plan of 10,000 hosts has eleven kinds of settings for each, and the
+// hosts view or the one export on show needs none of the others.
 type outputs struct {
-	list  []Output
-	hosts []HostRow
+	tabs      []Output // ID, Title and FileName of each, in display order
+	make      map[string]func() Output
+	made      map[string]Output
+	hosts     []HostRow
+	hostsMade bool
 }
 
-// Outputs returns the exports of the current allocation, in display order.
-// They are built once per revision.
+// Outputs returns every export of the current allocation, in display
+// order, making each that is not made yet.
 func (d *Doc) Outputs() []Output {
-	d.build()
-	return d.out.list
-}
-
-// Output returns the export with the given ID.
-func (d *Doc) Output(id string) Output {
-	for _, o := range d.Outputs() {
-		if o.ID == id {
-			return o
-		}
+	tabs := d.OutputTabs()
+	out := make([]Output, len(tabs))
+	for i, t := range tabs {
+		out[i] = d.Output(t.ID)
 	}
-	return Output{ID: id, Err: "no such output"}
+	return out
 }
 
-func (d *Doc) build() {
+// OutputTabs returns the exports of the current allocation, in display
+// order, with their ID, Title and FileName only: what a list of them shows.
+func (d *Doc) OutputTabs() []Output {
+	d.listOutputs()
+	return d.out.tabs
+}
+
+// Output returns the export with the given ID, made once per revision.
+func (d *Doc) Output(id string) Output {
+	d.listOutputs()
+	if o, ok := d.out.made[id]; ok {
+		return o
+	}
+	mk := d.out.make[id]
+	if mk == nil {
+		return Output{ID: id, Err: "no such output"}
+	}
+	o := mk()
+	d.out.made[id] = o
+	return o
+}
+
+// listOutputs lists the exports of this revision and how to make each; what
+// several share (the zones' settings, the published hosts, the index of
+// hosts for settings) is made once, by the first that needs it.
+func (d *Doc) listOutputs() {
 	if d.out != nil {
 		return
 	}
-	d.out = &outputs{}
+	out := &outputs{make: map[string]func() Output{}, made: map[string]Output{}}
+	d.out = out
+	add := func(id, title, file string, mk func() Output) {
+		out.tabs = append(out.tabs, Output{ID: id, Title: title, FileName: file})
+		out.make[id] = mk
+	}
+	planFile := func() Output { return Output{ID: "plan", Title: "Plan file", FileName: FileName, Text: d.Source} }
 	a := d.Alloc
 	if a == nil {
-		d.out.list = []Output{{ID: "plan", Title: "Plan file", FileName: FileName, Text: d.Source}}
+		add("plan", "Plan file", FileName, planFile)
 		return
 	}
-	serial := todaySerial()
-	cfg, cfgErr := records.ConfigFor(a.Plan, serial)
-	hosts := records.HostsOf(a)
-	d.out.list = []Output{
-		forwardZone(a, cfg, cfgErr, hosts),
-		reverseZones(a, cfg, cfgErr, hosts),
-		spfRecord(a),
-	}
-	index := config.NewIndex(a)
-	for _, k := range config.Kinds() {
-		d.out.list = append(d.out.list, settings(a, index, k))
-	}
-	d.out.list = append(d.out.list,
-		Output{ID: "plan", Title: "Plan file", FileName: FileName, Text: d.Source},
-		Output{ID: "lock", Title: "Lock file", FileName: "plan.lock", Text: d.LockText(),
-			Notes: []string{"Keep it next to the plan: it holds every address where it was placed."}},
+	var (
+		cfg    records.ZoneConfig
+		cfgErr error
+		hosts  []records.Host
+		index  *config.Index
+		shared bool
 	)
-	d.out.hosts = hostRows(a)
+	share := func() {
+		if !shared {
+			cfg, cfgErr = records.ConfigFor(a.Plan, todaySerial())
+			hosts = records.HostsOf(a)
+			shared = true
+		}
+	}
+	forwardName := "forward.zone"
+	if a.Plan.Domain != "" {
+		forwardName = a.Plan.Domain + ".zone"
+	}
+	add("forward", "Forward zone", forwardName, func() Output { share(); return forwardZone(a, cfg, cfgErr, hosts) })
+	add("reverse", "Reverse zones", "reverse.zones", func() Output { share(); return reverseZones(a, cfg, cfgErr, hosts) })
+	add("spf", "SPF", "spf.txt", func() Output { return spfRecord(a) })
+	for _, k := range config.Kinds() {
+		add(string(k), settingTitle(k), string(k)+".txt", func() Output {
+			if index == nil {
+				index = config.NewIndex(a)
+			}
+			return settings(a, index, k)
+		})
+	}
+	add("plan", "Plan file", FileName, planFile)
+	add("lock", "Lock file", "plan.lock", func() Output {
+		return Output{ID: "lock", Title: "Lock file", FileName: "plan.lock", Text: d.LockText(),
+			Notes: []string{"Keep it next to the plan: it holds every address where it was placed."}}
+	})
 }
 
 func todaySerial() uint32 {
@@ -178,17 +224,20 @@ var settingTitles = map[config.Kind]string{
 	config.Nftables: "nftables", config.IP6tables: "ip6tables",
 }
 
+func settingTitle(k config.Kind) string {
+	if t := settingTitles[k]; t != "" {
+		return t
+	}
+	return string(k)
+}
+
 // settings writes one kind of settings (records/config) for each host it
 // concerns: MTA settings for each sending host, with the address it binds
 // and the HELO name its PTR points to, so forward-confirmed reverse DNS
 // holds (RFC 5321 §4.1.4, RFC 8601 §3); host and firewall settings for
 // every host with a planned address.
 func settings(a *plan.Allocation, index *config.Index, kind config.Kind) Output {
-	title := settingTitles[kind]
-	if title == "" {
-		title = string(kind)
-	}
-	o := Output{ID: string(kind), Title: title, FileName: string(kind) + ".txt"}
+	o := Output{ID: string(kind), Title: settingTitle(kind), FileName: string(kind) + ".txt"}
 	var b strings.Builder
 	for _, h := range a.Hosts {
 		if !h.Addr.IsValid() || kind.IsMTA() && !h.Host.IsSender() {
@@ -266,9 +315,15 @@ func (r HostRow) Ready() bool {
 	return true
 }
 
-// Hosts returns the rows of the hosts view.
+// Hosts returns the rows of the hosts view, made once per revision.
 func (d *Doc) Hosts() []HostRow {
-	d.build()
+	d.listOutputs()
+	if !d.out.hostsMade {
+		if d.Alloc != nil {
+			d.out.hosts = hostRows(d.Alloc)
+		}
+		d.out.hostsMade = true
+	}
 	return d.out.hosts
 }
 
