@@ -11,19 +11,20 @@ import (
 
 // A Draft is a plan file being edited: each call of Parse gives the plan
 // of the file's new text, exactly as ParseFile would, but when the text
-// differs from the previous one only inside the entries of one subnets
-// list (a changed value, a subnet added, removed or rewritten, at any
-// depth), only those entries are read again. An edit of a plan of 65,536
-// subnets then costs what the edit touches plus the checks that span the
-// whole plan (unique names), not a new reading of the file, which is what
-// an editor that re-plans on every change needs.
+// differs from the previous one only inside the entries of one subnets or
+// hosts list (a changed value, a subnet or host added, removed or
+// rewritten, at any depth), only those entries are read again. An edit of
+// a plan of 65,536 subnets, or of a subnet of 10,000 hosts, then costs
+// what the edit touches plus the checks that span the whole plan (unique
+// names), not a new reading of the file, which is what an editor that
+// re-plans on every change needs.
 //
 // The fast path is taken only where reading the changed lines alone is
-// sure to give what reading the whole file gives: the subnets list and all
-// that holds it are in block style (not JSON or other flow style), the
-// file has no anchors or aliases, the changed lines start at a list item
-// and keep to its indentation, and the rest of the file read without
-// errors. Anything else reads the whole file again.
+// sure to give what reading the whole file gives: the list and all that
+// holds it are in block style (not JSON or other flow style), the file
+// has no anchors or aliases, the changed lines start at a list item and
+// keep to its indentation, and the rest of the file read without errors.
+// Anything else reads the whole file again.
 type Draft struct {
 	name  string
 	text  []byte
@@ -131,11 +132,12 @@ func commonEnds(a, b []byte) (prefix, suffix int) {
 	return prefix, suffix
 }
 
-// A span is a run of items i..j (inclusive) of a block subnets list, and
-// the bytes [start, end) of the text they take, from the line of item i's
-// "-" to the line where what follows item j begins.
+// A span is a run of items i..j (inclusive) of a block subnets or hosts
+// list, and the bytes [start, end) of the text they take, from the line of
+// item i's "-" to the line where what follows item j begins.
 type span struct {
 	seq        *yaml.Node
+	hosts      bool // a subnet's hosts list, not a subnets list
 	i, j       int
 	start, end int
 	owners     []*Subnet // the subnets that hold seq, outermost first; none for the plan's own list
@@ -153,7 +155,7 @@ func (d *Draft) edit(data []byte) (p *Plan, err error, ok bool) {
 	}
 	pre, suf := commonEnds(d.text, data)
 	lo, hi := pre, len(d.text)-suf // what changed, in the old text
-	spans := d.locate(d.doc.Content[0], lo, hi, d.plan.Subnets, nil, len(d.text), nil)
+	spans := d.locate(d.doc.Content[0], "subnets", lo, hi, d.plan.Subnets, nil, len(d.text), nil)
 	for k := len(spans) - 1; k >= 0; k-- { // innermost first
 		if p, err, ok := d.splice(spans[k], data); ok {
 			return p, err, true
@@ -190,23 +192,13 @@ func (d *Draft) splice(sp span, data []byte) (p *Plan, err error, ok bool) {
 	// Read the new items, then fit them in where the old ones were.
 	dec := d.dec
 	dec.errs = dec.errs[:0]
-	var fresh []*Subnet
-	for _, it := range items {
-		if s := dec.subnet(it); s != nil {
-			fresh = append(fresh, s)
-		}
+	inner := d.fitSubnets
+	if sp.hosts {
+		inner = d.fitHosts
 	}
+	setInner := inner(sp, items, startLine, endLine)
 	dec.decoded = len(dec.errs)
 
-	list := d.plan.Subnets
-	if n := len(sp.owners); n > 0 {
-		list = sp.owners[n-1].Subnets
-	}
-	a := sort.Search(len(list), func(k int) bool { return list[k].Pos.Line >= startLine })
-	b := sort.Search(len(list), func(k int) bool { return list[k].Pos.Line >= endLine })
-	for _, s := range list[a:b] {
-		dec.forget(s)
-	}
 	fragLines := 0
 	if len(frag) > 0 {
 		fragLines = 1 + bytes.Count(frag[:len(frag)-1], []byte{'\n'})
@@ -217,12 +209,18 @@ func (d *Draft) splice(sp span, data []byte) (p *Plan, err error, ok bool) {
 	}
 	sp.seq.Content = slices.Concat(sp.seq.Content[:sp.i], items, sp.seq.Content[sp.j+1:])
 
+	// The owners of the list, innermost first, are copied with the new
+	// list in them, so the plan returned before stays as it was.
 	np := *d.plan
-	list = slices.Concat(list[:a], fresh, list[b:])
+	var list []*Subnet
 	for k := len(sp.owners) - 1; k >= 0; k-- {
 		old := sp.owners[k]
 		s := *old
-		s.Subnets = list
+		if k == len(sp.owners)-1 {
+			setInner(&s)
+		} else {
+			s.Subnets = list
+		}
 		dec.nodes[&s] = dec.nodes[old]
 		delete(dec.nodes, old)
 		outer := np.Subnets
@@ -231,6 +229,11 @@ func (d *Draft) splice(sp span, data []byte) (p *Plan, err error, ok bool) {
 		}
 		list = slices.Clone(outer)
 		list[slices.Index(outer, old)] = &s
+	}
+	if len(sp.owners) == 0 {
+		var top Subnet
+		setInner(&top)
+		list = top.Subnets
 	}
 	np.Subnets = list
 
@@ -245,6 +248,48 @@ func (d *Draft) splice(sp span, data []byte) (p *Plan, err error, ok bool) {
 	return p, err, true
 }
 
+// fitSubnets reads items, the new entries of a subnets list, and drops
+// what the decoder kept of the old entries on lines [startLine, endLine).
+// It returns what sets the new list on (a copy of) the list's owner, or,
+// for the plan's own list, on a Subnet that only carries it.
+func (d *Draft) fitSubnets(sp span, items []*yaml.Node, startLine, endLine int) func(*Subnet) {
+	var fresh []*Subnet
+	for _, it := range items {
+		if s := d.dec.subnet(it); s != nil {
+			fresh = append(fresh, s)
+		}
+	}
+	list := d.plan.Subnets
+	if n := len(sp.owners); n > 0 {
+		list = sp.owners[n-1].Subnets
+	}
+	a := sort.Search(len(list), func(k int) bool { return list[k].Pos.Line >= startLine })
+	b := sort.Search(len(list), func(k int) bool { return list[k].Pos.Line >= endLine })
+	for _, s := range list[a:b] {
+		d.dec.forget(s)
+	}
+	list = slices.Concat(list[:a], fresh, list[b:])
+	return func(s *Subnet) { s.Subnets = list }
+}
+
+// fitHosts is fitSubnets for the hosts list of the innermost owner.
+func (d *Draft) fitHosts(sp span, items []*yaml.Node, startLine, endLine int) func(*Subnet) {
+	var fresh []*Host
+	for _, it := range items {
+		if h := d.dec.host(it); h != nil {
+			fresh = append(fresh, h)
+		}
+	}
+	list := sp.owners[len(sp.owners)-1].Hosts
+	a := sort.Search(len(list), func(k int) bool { return list[k].Pos.Line >= startLine })
+	b := sort.Search(len(list), func(k int) bool { return list[k].Pos.Line >= endLine })
+	for _, h := range list[a:b] {
+		delete(d.dec.nodes, h)
+	}
+	list = slices.Concat(list[:a], fresh, list[b:])
+	return func(s *Subnet) { s.Hosts = list }
+}
+
 // lineOf returns the number of the line that starts at or holds offset,
 // counted from 1; the end of the text is the line after the last.
 func (d *Draft) lineOf(offset int) int {
@@ -254,17 +299,19 @@ func (d *Draft) lineOf(offset int) int {
 	return sort.SearchInts(d.lines, offset+1)
 }
 
-// locate appends to out each block subnets list under the mapping m,
-// outermost first, whose items hold the old text's bytes [lo, hi).
-// subnets is what was read from m's list, owners the subnets that hold m,
-// end where m's text ends.
-func (d *Draft) locate(m *yaml.Node, lo, hi int, subnets []*Subnet, owners []*Subnet, end int, out []span) []span {
+// locate appends to out each block list under the mapping m, outermost
+// first, whose items hold the old text's bytes [lo, hi): m's list under
+// key ("subnets" or "hosts"), and within one item of a subnets list that
+// holds them all, that subnet's own subnets or hosts list. subnets is what
+// was read from m's subnets list, owners the subnets that hold m, end
+// where m's text ends.
+func (d *Draft) locate(m *yaml.Node, key string, lo, hi int, subnets []*Subnet, owners []*Subnet, end int, out []span) []span {
 	if m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 {
 		return out
 	}
 	var seq *yaml.Node
 	for k := 0; k+1 < len(m.Content); k += 2 {
-		if m.Content[k].Value == "subnets" {
+		if m.Content[k].Value == key {
 			seq = m.Content[k+1]
 			if k+2 < len(m.Content) {
 				end = d.lineStart(m.Content[k+2].Line)
@@ -294,13 +341,16 @@ func (d *Draft) locate(m *yaml.Node, lo, hi int, subnets []*Subnet, owners []*Su
 			return out
 		}
 	}
-	sp := span{seq: seq, i: i, j: j, start: starts(i), end: starts(j + 1), owners: owners}
+	sp := span{seq: seq, hosts: key == "hosts", i: i, j: j, start: starts(i), end: starts(j + 1), owners: owners}
 	out = append(out, sp)
-	if i == j { // the edit may lie in a list further in
+	if i == j && key == "subnets" { // the edit may lie in a list further in
 		item := seq.Content[i]
 		at := sort.Search(len(subnets), func(k int) bool { return subnets[k].Pos.Line >= item.Line })
 		if at < len(subnets) && subnets[at].Pos.Line == item.Line && subnets[at].Pos.Col == item.Column {
-			out = d.locate(item, lo, hi, subnets[at].Subnets, append(slices.Clip(owners), subnets[at]), sp.end, out)
+			s := subnets[at]
+			inner := append(slices.Clip(owners), s)
+			out = d.locate(item, "subnets", lo, hi, s.Subnets, inner, sp.end, out)
+			out = d.locate(item, "hosts", lo, hi, nil, inner, sp.end, out)
 		}
 	}
 	return out

@@ -244,3 +244,49 @@ func FuzzDraft(f *testing.F) {
 		}
 	})
 }
+
+// An edit of one host in a subnet of many reads that host alone: the
+// subnet's other hosts are the ones read before.
+func TestDraftReusesHosts(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("prefix: 2001:db8::/48\ndomain: example.com\nsubnets:\n  - {name: lan, size: 64}\n  - name: mail\n    size: 64\n    purpose: mail\n    hosts:\n")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "      - {name: mta%d, roles: [outbound]}\n", i)
+	}
+	b.WriteString("  - {name: dmz, size: 64}\n")
+	base := b.String()
+	for _, tc := range []struct{ name, old, new string }{
+		{"value", "{name: mta1000, roles: [outbound]}", "{name: mta1000, roles: [outbound, mx]}"},
+		{"add", "      - {name: mta1000,", "      - {name: extra}\n      - {name: mta1000,"},
+		{"remove", "      - {name: mta1000, roles: [outbound]}\n", ""},
+		{"block", "      - {name: mta1000, roles: [outbound]}\n", "      - name: mta1000\n        roles:\n          - outbound\n        address: \"::1000\"\n"},
+		{"error", "{name: mta1000, roles: [outbound]}", "{name: mta1000, roles: [outbund]}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := NewDraft("plan.yaml")
+			before, err := d.Parse([]byte(base))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := strings.Replace(base, tc.old, tc.new, 1)
+			got, gotErr := d.Parse([]byte(text))
+			want, wantErr := ParseFile("plan.yaml", []byte(text))
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || !reflect.DeepEqual(got, want) {
+				t.Fatalf("differs from ParseFile: %v / %v", gotErr, wantErr)
+			}
+			if !d.reused {
+				t.Fatal("the edit read the whole file")
+			}
+			if gotErr != nil {
+				return
+			}
+			gh, bh := got.Subnets[1].Hosts, before.Subnets[1].Hosts
+			if gh[0] != bh[0] || gh[len(gh)-1] != bh[len(bh)-1] {
+				t.Error("the hosts the edit left alone were read again")
+			}
+			if before.Subnets[1].Hosts[1000].Name != "mta1000" || len(before.Subnets[1].Hosts) != 2000 {
+				t.Error("the plan returned before changed")
+			}
+		})
+	}
+}
