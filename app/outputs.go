@@ -29,7 +29,7 @@ type Output struct {
 // hosts view or the one export on show needs none of the others.
 type outputs struct {
 	tabs      []Output // ID, Title and FileName of each, in display order
-	make      map[string]func() Output
+	makers    map[string]func() Output
 	made      map[string]Output
 	hosts     []HostRow
 	hostsMade bool
@@ -59,7 +59,7 @@ func (d *Doc) Output(id string) Output {
 	if o, ok := d.out.made[id]; ok {
 		return o
 	}
-	mk := d.out.make[id]
+	mk := d.out.makers[id]
 	if mk == nil {
 		return Output{ID: id, Err: "no such output"}
 	}
@@ -75,11 +75,11 @@ func (d *Doc) listOutputs() {
 	if d.out != nil {
 		return
 	}
-	out := &outputs{make: map[string]func() Output{}, made: map[string]Output{}}
+	out := &outputs{makers: map[string]func() Output{}, made: map[string]Output{}}
 	d.out = out
 	add := func(id, title, file string, mk func() Output) {
 		out.tabs = append(out.tabs, Output{ID: id, Title: title, FileName: file})
-		out.make[id] = mk
+		out.makers[id] = mk
 	}
 	planFile := func() Output { return Output{ID: "plan", Title: "Plan file", FileName: FileName, Text: d.Source} }
 	a := d.Alloc
