@@ -530,6 +530,20 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("after a reload the prefix is %q, want 2001:db8:bb::/48", prefix)
 	}
 
+	// State saved by earlier versions, as go-app's LocalStorage wrote it
+	// (a JSON string), still loads.
+	if err := chromedp.Run(ctx,
+		chromedp.Evaluate(`for (const k of ["ip6plan.plan", "ip6plan.lock"]) localStorage.setItem(k, JSON.stringify(localStorage.getItem(k)))`, nil),
+		chromedp.Reload(),
+		waitReady(),
+		chromedp.Value(`[data-field="prefix"] input`, &prefix, chromedp.ByQuery),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if prefix != "2001:db8:bb::/48" {
+		t.Fatalf("state saved as JSON strings loaded prefix %q, want 2001:db8:bb::/48", prefix)
+	}
+
 	// Share link: the plan travels in the fragment, which the browser never
 	// sends; a fresh browser state opens it from the link alone.
 	click(ctx, t, `#share`)
