@@ -22,11 +22,12 @@ type Editor struct {
 	Doc *Doc
 	Rev uint64
 
-	text    bool // the text view rather than the form
-	form    *Form
-	formRev uint64
-	seq     int    // of the last keystroke, for the pause before re-planning
-	heldErr string // why the last release was refused
+	text       bool // the text view rather than the form
+	form       *Form
+	formRev    uint64
+	seq        int    // of the last keystroke, for the pause before re-planning
+	heldErr    string // why the last release was refused, for the revision heldErrRev
+	heldErrRev uint64
 
 	// typed is the text the text area held when it was last read (or
 	// set). go-app sets a node's value only when the value it is given

@@ -144,7 +144,7 @@ func (c *Editor) renderHeld() app.UI {
 					OnClick(func(app.Context, app.Event) {
 						c.heldErr = ""
 						if err := c.Doc.Release(e.Path); err != nil {
-							c.heldErr = err.Error()
+							c.heldErr, c.heldErrRev = err.Error(), c.Doc.Rev
 						}
 					}),
 			)
@@ -152,7 +152,7 @@ func (c *Editor) renderHeld() app.UI {
 		app.If(len(top) > len(shown), func() app.UI {
 			return app.P().Class("note").Text(fmt.Sprintf("and %d more (see the Allocation table)", len(top)-len(shown)))
 		}),
-		app.If(c.heldErr != "", func() app.UI { return app.P().Class("err").Text(c.heldErr) }),
+		app.If(c.heldErr != "" && c.heldErrRev == c.Doc.Rev, func() app.UI { return app.P().Class("err").Text(c.heldErr) }),
 	)
 }
 
