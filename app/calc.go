@@ -42,17 +42,27 @@ func (c *Calculator) Render() app.UI {
 		body = app.P().Class("err").ID("calc-err").Text(r.Err)
 	} else {
 		last := new(bigCounter).set(r.Pages)
+		// label, class, ID, value: one loop draws them all.
+		facts := [][4]string{
+			{"Prefix", "mono", "calc-prefix", r.Prefix.String()},
+			{"First address", "mono", "", r.Prefix.Addr().String()},
+			{"Last address", "mono", "", r.Last.String()},
+			{"Class", "", "", r.Class},
+			{"Addresses", "", "", r.Addresses},
+			{fmt.Sprintf("/%d children", r.ChildBits), "", "calc-children", r.Children},
+			{"Nibble advice", "", "calc-advice", r.Advice},
+			{"Reverse zones", "mono", "", strings.Join(r.Zones, "\n")},
+		}
+		dl := make([]app.UI, 0, 2*len(facts))
+		for _, f := range facts {
+			dd := app.Dd().Class(f[1]).Text(f[3])
+			if f[2] != "" {
+				dd = dd.ID(f[2])
+			}
+			dl = append(dl, app.Dt().Text(f[0]), dd)
+		}
 		body = app.Div().Body(
-			app.Dl().Class("facts").Body(
-				app.Dt().Text("Prefix"), app.Dd().Class("mono").ID("calc-prefix").Text(r.Prefix.String()),
-				app.Dt().Text("First address"), app.Dd().Class("mono").Text(r.Prefix.Addr().String()),
-				app.Dt().Text("Last address"), app.Dd().Class("mono").Text(r.Last.String()),
-				app.Dt().Text("Class"), app.Dd().Text(r.Class),
-				app.Dt().Text("Addresses"), app.Dd().Text(r.Addresses),
-				app.Dt().Text(fmt.Sprintf("/%d children", r.ChildBits)), app.Dd().ID("calc-children").Text(r.Children),
-				app.Dt().Text("Nibble advice"), app.Dd().ID("calc-advice").Text(r.Advice),
-				app.Dt().Text("Reverse zones"), app.Dd().Class("mono").Text(strings.Join(r.Zones, "\n")),
-			),
+			app.Dl().Class("facts").Body(dl...),
 			app.H3().Text(fmt.Sprintf("/%d children, page %d of %s", r.ChildBits, r.Page+1, last)),
 			app.Ol().Class("children mono").Attr("start", r.Page*CalcPage+1).Body(app.Range(r.List).Slice(func(i int) app.UI {
 				return app.Li().Text(r.List[i].String())
