@@ -315,17 +315,21 @@ func TestCalculate(t *testing.T) {
 }
 
 func TestFragment(t *testing.T) {
-	for _, text := range []string{"", ExampleYAML, bigPlan(1000)} {
-		frag, err := EncodeFragment(text)
+	d := NewDoc()
+	for _, sh := range []Shared{{}, {Plan: ExampleYAML}, {Plan: ExampleYAML, Lock: d.LockText()}, {Plan: bigPlan(1000)}} {
+		frag, err := EncodeFragment(sh)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.ContainsAny(strings.TrimPrefix(frag, FragmentKey), "+/=#&") {
+		if strings.ContainsAny(strings.Replace(strings.TrimPrefix(frag, FragmentKey), lockKey, "", 1), "+/=#&") {
 			t.Errorf("fragment is not base64url: %q", frag[:min(len(frag), 40)])
 		}
+		if got := strings.Contains(frag, lockKey); got != (sh.Lock != "") {
+			t.Errorf("a fragment of a plan with lock %v has %s: %v", sh.Lock != "", lockKey, got)
+		}
 		got, ok, err := DecodeFragment("#" + frag)
-		if err != nil || !ok || got != text {
-			t.Errorf("round trip of %d bytes: ok %v err %v", len(text), ok, err)
+		if err != nil || !ok || got != sh {
+			t.Errorf("round trip of a %d-byte plan and a %d-byte lock: ok %v err %v", len(sh.Plan), len(sh.Lock), ok, err)
 		}
 	}
 	if _, ok, _ := DecodeFragment("#section"); ok {
@@ -334,25 +338,30 @@ func TestFragment(t *testing.T) {
 	if _, ok, err := DecodeFragment("#plan=%%%"); !ok || err == nil {
 		t.Error("a damaged fragment is not reported")
 	}
+	plain, _ := EncodeFragment(Shared{Plan: ExampleYAML})
+	if _, ok, err := DecodeFragment(plain + "&lock=%%%"); !ok || err == nil || !strings.Contains(err.Error(), "lock") {
+		t.Errorf("a damaged lock is not reported: %v", err)
+	}
 }
 
 func FuzzDecodeFragment(f *testing.F) {
-	example, err := EncodeFragment(ExampleYAML)
+	example, err := EncodeFragment(Shared{Plan: ExampleYAML, Lock: NewDoc().LockText()})
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Add(example)
 	f.Add("plan=")
 	f.Add("plan=AAAA")
+	f.Add("plan=AAAA&lock=")
 	f.Fuzz(func(t *testing.T, frag string) {
-		text, ok, err := DecodeFragment(frag)
+		sh, ok, err := DecodeFragment(frag)
 		if err == nil && ok {
-			frag, err := EncodeFragment(text)
+			frag, err := EncodeFragment(sh)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if again, _, _ := DecodeFragment(frag); again != text {
-				t.Fatal("round trip changed the text")
+			if again, _, _ := DecodeFragment(frag); again != sh {
+				t.Fatal("round trip changed what the link carries")
 			}
 		}
 	})

@@ -46,15 +46,15 @@ func (c *Shell) OnInit() {
 
 // OnMount restores the saved or shared plan and starts saving changes.
 func (c *Shell) OnMount(ctx app.Context) {
-	switch text, ok, err := DecodeFragment(locationHash()); {
+	switch shared, ok, err := DecodeFragment(locationHash()); {
 	case err != nil:
 		c.notice = err.Error()
 	case ok:
-		lock := ""
-		if src, l, saved := restore(); saved && src == text {
-			lock = l // the same plan as saved here: keep its lock
+		lock := shared.Lock
+		if src, l, saved := restore(); lock == "" && saved && src == shared.Plan {
+			lock = l // a link without a lock, of the plan saved here: keep its lock
 		}
-		c.doc.Load(text, lock)
+		c.doc.Load(shared.Plan, lock)
 		c.notice = sharedNotice
 	default:
 		if src, lock, ok := restore(); ok {
@@ -107,9 +107,9 @@ func (c *Shell) scheduleSave(ctx app.Context) {
 }
 
 func (c *Shell) share(ctx app.Context, e app.Event) {
-	src := c.doc.Source
+	shared := Shared{Plan: c.doc.Source, Lock: c.doc.LockText()}
 	ctx.Async(func() {
-		frag, err := EncodeFragment(src)
+		frag, err := EncodeFragment(shared)
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				c.notice = "Could not make the link: " + err.Error()
@@ -117,7 +117,7 @@ func (c *Shell) share(ctx app.Context, e app.Event) {
 			}
 			c.shareURL = setLocationHash(frag)
 			copyText(c.shareURL)
-			c.notice = fmt.Sprintf("The link holds the whole plan after '#', which browsers never send to a server (%d characters). Copied.", len(c.shareURL))
+			c.notice = fmt.Sprintf("The link holds the whole plan and its lock after '#', which browsers never send to a server (%d characters). Copied.", len(c.shareURL))
 		})
 	})
 }

@@ -544,8 +544,13 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("state saved as JSON strings loaded prefix %q, want 2001:db8:bb::/48", prefix)
 	}
 
-	// Share link: the plan travels in the fragment, which the browser never
-	// sends; a fresh browser state opens it from the link alone.
+	// Share link: the plan and its lock travel in the fragment, which the
+	// browser never sends; a fresh browser state opens them from the link
+	// alone. The rename leaves mx1 held, which only the lock knows.
+	change(ctx, t, `[data-field="h0.name"] input`, "mx2")
+	if got := text(ctx, t, `#held`); !strings.Contains(got, "host mail/mx1") {
+		t.Fatalf("after the rename the summary's held list is %q", got)
+	}
 	click(ctx, t, `#share`)
 	var href string
 	if err := chromedp.Run(ctx,
@@ -575,6 +580,12 @@ func TestBrowser(t *testing.T) {
 	if prefix != "2001:db8:bb::/48" {
 		t.Fatalf("the shared link opened prefix %q, want 2001:db8:bb::/48", prefix)
 	}
+	if !strings.Contains(href, "&lock=") {
+		t.Errorf("the share link carries no lock")
+	}
+	if got := text(ctx, t, `#held`); !strings.Contains(got, "host mail/mx1") {
+		t.Errorf("the shared link lost the lock: held list %q", got)
+	}
 
 	// With the server stopped, a reload still works: the service worker
 	// serves the page and the wasm from its cache.
@@ -590,7 +601,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("offline reload: %v", err)
 	}
 	tab(ctx, t, "hosts")
-	if got := text(ctx, t, `#hosts`); !strings.Contains(got, "mx1.example.net.") {
+	if got := text(ctx, t, `#hosts`); !strings.Contains(got, "mx2.example.net.") {
 		t.Errorf("offline reload lost the plan: %q", got)
 	}
 
