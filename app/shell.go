@@ -122,6 +122,39 @@ func (c *Shell) share(ctx app.Context, e app.Event) {
 	})
 }
 
+// openFiles reads the files picked in the file input, in the page, and
+// opens them (Doc.Open) once all are read.
+func (c *Shell) openFiles(ctx app.Context, e app.Event) {
+	input := ctx.JSSrc()
+	files := input.Get("files")
+	n := files.Length()
+	if n == 0 {
+		return
+	}
+	read := make([]OpenedFile, n)
+	left := n
+	for i := range n {
+		f := files.Index(i)
+		name := f.Get("name").String()
+		f.Call("text").Then(func(v app.Value) {
+			read[i] = OpenedFile{Name: name, Text: v.String()}
+			if left--; left > 0 {
+				return
+			}
+			ctx.Dispatch(func(ctx app.Context) {
+				input.Set("value", "") // so that the same files can be opened again
+				c.shareURL = ""
+				msg, err := c.doc.Open(read)
+				if err != nil {
+					c.notice = "Could not open the files: " + err.Error()
+					return
+				}
+				c.notice = msg
+			})
+		})
+	}
+}
+
 // Render draws the menu and the current view.
 func (c *Shell) Render() app.UI {
 	root := app.Div().ID("ip6plan").Class("shell").
@@ -148,6 +181,10 @@ func (c *Shell) Render() app.UI {
 					return app.Button().Class(cls).DataSet("tab", t.ID).Text(t.Title).
 						OnClick(func(ctx app.Context, e app.Event) { c.tab = t.ID }, app.EventScope(t.ID))
 				}),
+			),
+			app.Label().Class("open").Title("Open a plan file and its lock from this computer: they are read in the page, not uploaded").Body(
+				app.Text("Open files…"),
+				app.Input().Type("file").ID("open-files").Multiple(true).Accept(".yaml,.yml,.json,.lock,text/plain").OnChange(c.openFiles),
 			),
 			app.Button().Class("share").ID("share").Title("Put the plan in the page address, to bookmark or send").
 				Text("Share link").OnClick(c.share),

@@ -166,6 +166,27 @@ func (l *Lock) Release(path string) ([]Entry, error) {
 
 const lockMagic = "ip6plan-lock v1"
 
+// IsLockText reports whether data is meant as a lock file: its first line
+// that is neither blank nor a comment starts with the lock header's
+// "ip6plan-lock". A tool handed files of both kinds (the web app's Open)
+// tells them apart with it; ParseLock then says what is wrong with one.
+func IsLockText(data []byte) bool {
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		return bytes.HasPrefix(line, []byte("ip6plan-lock"))
+	}
+	return false
+}
+
 // WriteTo writes the lock in its text form: a header, then one sorted
 // line per entry, so that diffs of the file read as changes to the plan.
 func (l *Lock) WriteTo(w io.Writer) (int64, error) {

@@ -325,3 +325,30 @@ subnet 2001:db8:d6:2::/64 c
 	assert.False(t, ok, "released with a")
 	assert.Equal(t, 3, l.Len())
 }
+
+func TestIsLockText(t *testing.T) {
+	p, err := ParseFile("plan.yaml", []byte("prefix: 2001:db8::/48\nsubnets: [{name: a, size: 64}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Allocate(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{string(a.Lock.Bytes()), true},
+		{"ip6plan-lock v2\n", true}, // a lock ParseLock refuses is still a lock
+		{"\r\n# comment\n  \nip6plan-lock v1\r\n", true},
+		{"prefix: 2001:db8::/48\n", false},
+		{"# ip6plan-lock v1\nprefix: 2001:db8::/48\n", false},
+		{"{\"prefix\": \"2001:db8::/48\"}", false},
+		{"", false},
+	} {
+		if got := IsLockText([]byte(tc.text)); got != tc.want {
+			t.Errorf("IsLockText(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

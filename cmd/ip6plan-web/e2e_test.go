@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	ipapp "github.com/ip6plan/ip6plan/app"
 	"github.com/ip6plan/ip6plan/plan/tooltest"
 	"github.com/ip6plan/ip6plan/records"
 )
@@ -604,6 +605,31 @@ func TestBrowser(t *testing.T) {
 	if got := text(ctx, t, `#hosts`); !strings.Contains(got, "mx2.example.net.") {
 		t.Errorf("offline reload lost the plan: %q", got)
 	}
+
+	// Open files: a plan and the lock the CLI keeps with it, read in the
+	// page (still offline). The lock holds a renamed host's old address.
+	planText := strings.Replace(ipapp.ExampleYAML, "name: bulk2,", "name: bulk9,", 1)
+	d := ipapp.NewDoc()
+	d.SetSource(planText)
+	files := t.TempDir()
+	planPath, lockPath := filepath.Join(files, "mail.yaml"), filepath.Join(files, "mail.lock")
+	if err := os.WriteFile(planPath, []byte(planText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(lockPath, []byte(d.LockText()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tab(ctx, t, "plan")
+	if err := chromedp.Run(ctx,
+		chromedp.SetUploadFiles(`#open-files`, []string{planPath, lockPath}, chromedp.ByQuery),
+		chromedp.Poll(`(document.getElementById("notice") || {}).textContent?.includes("with its lock mail.lock")`, nil),
+	); err != nil {
+		t.Fatalf("opening a plan and its lock: %v", err)
+	}
+	if got := text(ctx, t, `#held`); !strings.Contains(got, "host mail-bulk/bulk2") {
+		t.Errorf("the opened lock's held host is not listed: %q", got)
+	}
+	screenshot(ctx, t, dir, "11-opened")
 
 	// No request left the origin: none of the page's, and none at all
 	// (service worker, workers, the browser) reached the proxy that all
