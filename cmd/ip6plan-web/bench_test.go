@@ -197,3 +197,72 @@ func BenchmarkBrowser(b *testing.B) {
 	b.ReportMetric(median(scrolls), "scroll-ms")
 	b.Logf("table of 65,536 rows drawn in %.0f ms; scroll jumps %v ms", tabMS, scrolls)
 }
+
+// BenchmarkBrowserForm measures the form on plans of growing size: drawing
+// it, and a field changed in it until the next frame (the form's edit
+// splices the text, then the plan is read and allocated again and the
+// form redrawn). The form is off above formLimit (256 KB of text); 5,000
+// subnets are some 230 KB.
+func BenchmarkBrowserForm(b *testing.B) {
+	s := buildSite(b)
+	ctx, cancel := newBrowser(b)
+	defer cancel()
+	srv := httptest.NewServer(FileServer(s.dir))
+	defer srv.Close()
+	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/"), waitReady()); err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{500, 2000, 5000} {
+		planJS := fmt.Sprintf(`(() => { const l = ["prefix: 2001:db8::/48", "subnets:"]; for (let i = 0; i < %d; i++) l.push("  - {name: lan" + i + ", size: 64, purpose: lan}"); return l.join("\n") + "\n"; })()`, n)
+		var drawn float64
+		var edits []float64
+		if err := chromedp.Run(ctx,
+			chromedp.Click(`button.mode[data-mode="text"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#plan-text`, chromedp.ByQuery),
+			chromedp.Evaluate(timeEdit(planJS), nil, await),
+			chromedp.Evaluate(timeForm(), &drawn, await),
+		); err != nil {
+			b.Fatal(err)
+		}
+		for i := range 3 {
+			var ms float64
+			field := fmt.Sprintf(`[data-field="s%d.purpose"] input`, 1+i) // on the first page
+			if err := chromedp.Run(ctx, chromedp.Evaluate(timeField(field, "dmz"), &ms, await)); err != nil {
+				b.Fatal(err)
+			}
+			edits = append(edits, ms)
+		}
+		b.Logf("form of %d subnets: drawn in %.0f ms; a field changed, next frame after %v ms", n, drawn, edits)
+		b.ReportMetric(median(edits), fmt.Sprintf("form%d-edit-ms", n))
+	}
+}
+
+// timeForm opens the form view and returns the milliseconds until it is
+// drawn.
+func timeForm() string {
+	return `new Promise(resolve => {
+  const t0 = performance.now();
+  document.querySelector('button.mode[data-mode="form"]').click();
+  const check = () => document.querySelector('[data-field="s0.name"]') ? requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0)) : setTimeout(check, 1);
+  check();
+})`
+}
+
+// timeField sets the input sel to value as a user's edit does (change
+// event) and returns the milliseconds until the frame after the page shows
+// the new revision.
+func timeField(sel, value string) string {
+	return `new Promise(resolve => {
+  const root = document.getElementById("ip6plan"), rev0 = root.dataset.rev;
+  const in_ = document.querySelector('` + sel + `');
+  const obs = new MutationObserver(() => {
+    if (root.dataset.rev === rev0) return;
+    obs.disconnect();
+    requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+  });
+  obs.observe(root, {attributes: true});
+  const t0 = performance.now();
+  in_.value = "` + value + `";
+  in_.dispatchEvent(new Event("change", {bubbles: true}));
+})`
+}
