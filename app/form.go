@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,15 +73,34 @@ var Schemes = []string{"", "sequential", "service", "ipv4", "ipv4-decimal", "eui
 // ParseForm reads plan text into a Form. Text that is not a YAML (or JSON)
 // mapping gives a Form with Err set.
 func ParseForm(src string) *Form {
-	f := &Form{src: src, lines: []int{0}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+		f := &Form{src: src}
+		f.Err = "the text is not YAML the form can edit; fix it in the text view: " + err.Error()
+		return f
+	}
+	return formOf(src, &doc)
+}
+
+// Form returns the form of the plan text. It is made from the Draft's
+// YAML document when that is the current text's, so that a big plan is
+// not read a second time for the form; otherwise the text is read again.
+func (d *Doc) Form() *Form {
+	if d.draft != nil && d.draft.Document() != nil && string(d.draft.Text()) == d.Source {
+		return formOf(d.Source, d.draft.Document())
+	}
+	return ParseForm(d.Source)
+}
+
+// formOf makes the Form of src from doc, its YAML document as yaml.v3
+// reads it (from ParseForm, or a plan.Draft's Document), which it only
+// reads.
+func formOf(src string, doc *yaml.Node) *Form {
+	f := &Form{src: src, lines: make([]int, 1, 1+strings.Count(src, "\n")), doc: *doc}
 	for i := 0; i < len(src); i++ {
 		if src[i] == '\n' {
 			f.lines = append(f.lines, i+1)
 		}
-	}
-	if err := yaml.Unmarshal([]byte(src), &f.doc); err != nil {
-		f.Err = "the text is not YAML the form can edit; fix it in the text view: " + err.Error()
-		return f
 	}
 	if f.doc.Kind == 0 {
 		f.doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode}}}
@@ -147,6 +167,7 @@ func (f *Form) walk(m *yaml.Node, path string, depth int) {
 		return
 	}
 	key, seq := m.Content[i], m.Content[i+1]
+	f.Subnets = slices.Grow(f.Subnets, len(seq.Content)) // one allocation for a list of 65,536
 	for _, s := range seq.Content {
 		if s.Kind != yaml.MappingNode {
 			continue

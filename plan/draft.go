@@ -57,6 +57,15 @@ func (d *Draft) Parse(data []byte) (*Plan, error) {
 	return d.read(data)
 }
 
+// Text returns the text last given to Parse.
+func (d *Draft) Text() []byte { return d.text }
+
+// Document returns the YAML document of Text, or nil when it did not read
+// as YAML. The Draft keeps it in step with each new text (its nodes' lines
+// move with the edits), so an editor can map positions to the text
+// without reading the text again; it must only be read.
+func (d *Draft) Document() *yaml.Node { return d.doc }
+
 // read reads the whole of data.
 func (d *Draft) read(data []byte) (*Plan, error) {
 	d.text, d.lines, d.doc, d.dec, d.plan = data, lineStarts(data, nil, 0), nil, nil, nil

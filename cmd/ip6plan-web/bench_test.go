@@ -212,7 +212,7 @@ func BenchmarkBrowserForm(b *testing.B) {
 	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/"), waitReady()); err != nil {
 		b.Fatal(err)
 	}
-	for _, n := range []int{500, 2000, 5000} {
+	for _, n := range []int{500, 2000, 5000, 65536} {
 		planJS := fmt.Sprintf(`(() => { const l = ["prefix: 2001:db8::/48", "subnets:"]; for (let i = 0; i < %d; i++) l.push("  - {name: lan" + i + ", size: 64, purpose: lan}"); return l.join("\n") + "\n"; })()`, n)
 		var drawn float64
 		var edits []float64
