@@ -15,22 +15,20 @@ import (
 // -s -w drop the symbol and debug sections the browser never reads.
 //
 // Each -gcflags=PKG=-l turns inlining off in a package whose speed the
-// user cannot see, or hardly. go-app links net/http, and through it
-// crypto, mime and net/url, of which only package initialisation ever
-// runs here; fmt, reflect, encoding (JSON), time, regexp, math/big,
-// compress (the inflating of a shared link), log and html serve errors,
-// start-up and go-app's setup; records builds the exports once per
-// revision, when they are looked at; go-app's own rendering time is the
-// browser's DOM work, not its Go calls; and yaml reads only the lines an
-// edit touches (plan.Draft), so only a whole pasted plan reads slower
-// without it (65,536 subnets: 1.3 s to 1.4 s). Inlining copies a
-// function's body into each caller, so with it these packages cost some
-// 180 KB more of gzipped wasm (7%), for nothing the budgets measure:
-// re-planning and redrawing 65,536 subnets measures the same with or
-// without (testdata/bench-web.sh, three runs each). The packages that
-// allocate and redraw (runtime, strings, strconv, slices, maps,
-// net/netip, plan, app) keep it: turning it off everywhere doubles the
-// time to re-plan, and plan alone costs 18%.
+// user cannot see. go-app links net/http, and through it crypto, mime
+// and net/url, of which only package initialisation ever runs here; fmt,
+// reflect, encoding (JSON), time, regexp, math/big, compress (the
+// inflating of a shared link), log and html serve errors, start-up and
+// go-app's setup; records builds the exports once per revision, when
+// they are looked at; and go-app's own rendering time is the browser's
+// DOM work, not its Go calls. Inlining copies a function's body into each
+// caller, so with it these packages cost some 160 KB more of gzipped
+// wasm (over 6%), for nothing: re-planning and redrawing 65,536 subnets
+// measures the same with or without (testdata/bench-web.sh, three runs
+// each). The packages that parse and allocate (runtime, strings,
+// strconv, slices, maps, net/netip, yaml, plan) and app keep it: turning
+// it off everywhere doubles the time to re-plan, and yaml alone makes
+// reading a pasted plan some 8% slower.
 var WasmFlags = []string{
 	"-trimpath",
 	"-ldflags=-s -w",
@@ -49,7 +47,6 @@ var WasmFlags = []string{
 	"-gcflags=github.com/google/uuid=-l",
 	"-gcflags=github.com/ip6plan/ip6plan/records/...=-l",
 	"-gcflags=github.com/maxence-charriere/go-app/v10/...=-l",
-	"-gcflags=go.yaml.in/yaml/v3=-l",
 }
 
 // wasmPackage is the package that is the app when built for the browser.
