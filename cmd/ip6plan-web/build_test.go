@@ -20,8 +20,8 @@ const wasmBudget = 2_500_000
 
 // TestWasmSize keeps app.wasm, built as make web builds it, inside its
 // budget: a size is deterministic, so unlike a speed it can be a test. It
-// measures as testdata/bench-web.sh reports, with gzip -9. (The site's
-// web/app.wasm.gz, from compress/gzip, is about 1% bigger.)
+// measures as testdata/bench-web.sh reports, with gzip -9, which is also
+// how Generate writes the site's web/app.wasm.gz where gzip is installed.
 func TestWasmSize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the wasm")

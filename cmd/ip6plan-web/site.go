@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -127,13 +128,32 @@ func writeSite(dir, web string, assets []string, wasm []byte, version string) er
 	if err := os.WriteFile(filepath.Join(dir, "web", "app.wasm"), wasm, 0o644); err != nil {
 		return err
 	}
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(wasm)
-	if err := zw.Close(); err != nil {
+	gz, err := gzipBest(wasm)
+	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "web", "app.wasm.gz"), gz.Bytes(), 0o644)
+	return os.WriteFile(filepath.Join(dir, "web", "app.wasm.gz"), gz, 0o644)
+}
+
+// gzipBest compresses data with gzip -9 -n where gzip is installed, about
+// 1% smaller than compress/gzip at its best (and what the size budget is
+// measured with), else with compress/gzip. Both leave out name and time,
+// so the same wasm gives the same file.
+func gzipBest(data []byte) ([]byte, error) {
+	if path, err := exec.LookPath("gzip"); err == nil {
+		cmd := exec.Command(path, "-9", "-n", "-c")
+		cmd.Stdin = bytes.NewReader(data)
+		if out, err := cmd.Output(); err == nil {
+			return out, nil
+		}
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return gz.Bytes(), nil
 }
 
 // checkOutput refuses an output directory that holds files but no service
