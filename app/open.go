@@ -24,12 +24,12 @@ func (d *Doc) Open(files []OpenedFile) (string, error) {
 	var planFile, lockFile *OpenedFile
 	for i := range files {
 		f := &files[i]
-		slot := &planFile
+		slot, kind := &planFile, "plans"
 		if plan.IsLockText([]byte(f.Text)) {
-			slot = &lockFile
+			slot, kind = &lockFile, "locks"
 		}
 		if *slot != nil {
-			return "", fmt.Errorf("%s and %s are both %s; open one plan and at most one lock", (*slot).Name, f.Name, map[bool]string{true: "locks", false: "plans"}[slot == &lockFile])
+			return "", fmt.Errorf("%s and %s are both %s; open one plan and at most one lock", (*slot).Name, f.Name, kind)
 		}
 		*slot = f
 	}
