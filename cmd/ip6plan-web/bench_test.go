@@ -196,13 +196,20 @@ func BenchmarkBrowser(b *testing.B) {
 	}
 	b.ReportMetric(median(scrolls), "scroll-ms")
 	b.Logf("table of 65,536 rows drawn in %.0f ms; scroll jumps %v ms", tabMS, scrolls)
+
+	// Coming back: a reload restores the saved 65,536-subnet plan and its
+	// lock from localStorage, reads and allocates them, then marks ready.
+	if err := chromedp.Run(ctx, chromedp.Reload(), waitReady(), readMS); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(readyMS), "reload65536-ms")
+	b.Logf("reload with the 65,536-subnet plan saved: interactive after %d ms", readyMS)
 }
 
 // BenchmarkBrowserForm measures the form on plans of growing size: drawing
 // it, and a field changed in it until the next frame (the form's edit
 // splices the text, then the plan is read and allocated again and the
-// form redrawn). The form is off above formLimit (256 KB of text); 5,000
-// subnets are some 230 KB.
+// form redrawn).
 func BenchmarkBrowserForm(b *testing.B) {
 	s := buildSite(b)
 	ctx, cancel := newBrowser(b)
