@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http/httptest"
 	"slices"
@@ -13,8 +14,24 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// planJS builds, in the page, the text of a /48 with n /64s.
+func planJS(n int) string {
+	return fmt.Sprintf(`(() => { const l = ["prefix: 2001:db8::/48", "subnets:"]; for (let i = 0; i < %d; i++) l.push("  - {name: lan" + i + ", size: 64, purpose: lan}"); return l.join("\n") + "\n"; })()`, n)
+}
+
 // bigPlanJS builds, in the page, the text of a /48 with 65,536 /64s.
-const bigPlanJS = `(() => { const l = ["prefix: 2001:db8::/48", "subnets:"]; for (let i = 0; i < 65536; i++) l.push("  - {name: lan" + i + ", size: 64, purpose: lan}"); return l.join("\n") + "\n"; })()`
+var bigPlanJS = planJS(65536)
+
+// serveApp builds the site, serves it and starts a browser; both stop
+// when the benchmark ends.
+func serveApp(b *testing.B) (ctx context.Context, origin string) {
+	s := buildSite(b)
+	ctx, cancel := newBrowser(b)
+	b.Cleanup(cancel)
+	srv := httptest.NewServer(FileServer(s.dir))
+	b.Cleanup(srv.Close)
+	return ctx, srv.URL
+}
 
 // timeEdit sets the plan text to the result of the JS expression text, as a
 // user's edit does (change event), and returns the milliseconds until the
@@ -110,16 +127,11 @@ func median(xs []float64) float64 {
 // scrolling the table. testdata/bench-web.sh runs it; the figures are
 // reported as metrics, one run each (b.N is not used).
 func BenchmarkBrowser(b *testing.B) {
-	s := buildSite(b)
-	ctx, cancel := newBrowser(b)
-	defer cancel()
-	srv := httptest.NewServer(FileServer(s.dir))
-	defer srv.Close()
-
+	ctx, origin := serveApp(b)
 	var readyMS int
 	readMS := chromedp.Evaluate(`+document.getElementById("ip6plan").dataset.readyMs`, &readyMS)
 	start := time.Now()
-	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/"), waitReady(), readMS); err != nil {
+	if err := chromedp.Run(ctx, chromedp.Navigate(origin+"/"), waitReady(), readMS); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(readyMS), "first-load-ms")
@@ -211,22 +223,17 @@ func BenchmarkBrowser(b *testing.B) {
 // splices the text, then the plan is read and allocated again and the
 // form redrawn).
 func BenchmarkBrowserForm(b *testing.B) {
-	s := buildSite(b)
-	ctx, cancel := newBrowser(b)
-	defer cancel()
-	srv := httptest.NewServer(FileServer(s.dir))
-	defer srv.Close()
-	if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+"/"), waitReady()); err != nil {
+	ctx, origin := serveApp(b)
+	if err := chromedp.Run(ctx, chromedp.Navigate(origin+"/"), waitReady()); err != nil {
 		b.Fatal(err)
 	}
 	for _, n := range []int{500, 2000, 5000, 65536} {
-		planJS := fmt.Sprintf(`(() => { const l = ["prefix: 2001:db8::/48", "subnets:"]; for (let i = 0; i < %d; i++) l.push("  - {name: lan" + i + ", size: 64, purpose: lan}"); return l.join("\n") + "\n"; })()`, n)
 		var drawn float64
 		var edits []float64
 		if err := chromedp.Run(ctx,
 			chromedp.Click(`button.mode[data-mode="text"]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`#plan-text`, chromedp.ByQuery),
-			chromedp.Evaluate(timeEdit(planJS), nil, await),
+			chromedp.Evaluate(timeEdit(planJS(n)), nil, await),
 			chromedp.Evaluate(timeForm(), &drawn, await),
 		); err != nil {
 			b.Fatal(err)
