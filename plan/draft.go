@@ -392,13 +392,8 @@ func (d *Draft) dashAt(line, col int) bool {
 // the first such line an item's, and no tabs in indentation.
 func itemLines(text []byte, dash int) bool {
 	first := true
-	for len(text) > 0 {
-		line := text
-		if i := bytes.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i], text[i+1:]
-		} else {
-			text = nil
-		}
+	for line := range bytes.Lines(text) {
+		line = bytes.TrimSuffix(line, []byte("\n"))
 		body := bytes.TrimLeft(line, " ")
 		indent := len(line) - len(body)
 		switch {

@@ -171,13 +171,7 @@ const lockMagic = "ip6plan-lock v1"
 // "ip6plan-lock". A tool handed files of both kinds (the web app's Open)
 // tells them apart with it; ParseLock then says what is wrong with one.
 func IsLockText(data []byte) bool {
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
+	for line := range bytes.Lines(data) {
 		line = bytes.TrimSpace(line)
 		if len(line) == 0 || line[0] == '#' {
 			continue
