@@ -145,18 +145,18 @@ func (r *run) layout(m *lockMatch, parent string, depth int, subnets []*Subnet) 
 		i := len(a.Subnets)
 		a.Subnets = append(a.Subnets, SubnetAlloc{Subnet: s, Path: path, Depth: depth})
 		r.subs = append(r.subs, subnetRun{hosts: len(a.Hosts), links: len(a.Links)})
-		m.find(lockKey{KindSubnet, path}, &r.subs[i].was)
+		m.find(lockKey{kind: KindSubnet, path: path}, &r.subs[i].was)
 		for _, h := range s.Hosts {
 			hp := join(path, h.Name)
 			a.Hosts = append(a.Hosts, HostAlloc{Host: h, Path: hp, Subnet: path, FQDN: h.FQDN(r.plan.Domain)})
 			r.hostWas = append(r.hostWas, 0)
-			m.find(lockKey{KindHost, hp}, &r.hostWas[len(r.hostWas)-1])
+			m.find(lockKey{kind: KindHost, path: hp}, &r.hostWas[len(r.hostWas)-1])
 		}
 		for _, l := range s.Links {
 			lp := join(path, l.Name)
 			a.Links = append(a.Links, LinkAlloc{Link: l, Path: lp})
 			r.linkWas = append(r.linkWas, 0)
-			m.find(lockKey{KindLink, lp}, &r.linkWas[len(r.linkWas)-1])
+			m.find(lockKey{kind: KindLink, path: lp}, &r.linkWas[len(r.linkWas)-1])
 		}
 		r.layout(m, path, depth+1, s.Subnets)
 		r.subs[i].end = len(a.Subnets)

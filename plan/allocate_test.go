@@ -546,7 +546,7 @@ subnets:
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			lock, err := ParseLock("plan.lock", []byte(lockMagic+"\nprefix 2001:db8:d6::/48\n"+tt.lock))
+			lock, err := ParseLock("plan.lock", []byte(sealed(lockHead+tt.lock)))
 			require.NoError(t, err)
 			p, err := ParseFile("plan.yaml", []byte(tt.in))
 			require.NoError(t, err)

@@ -14,7 +14,9 @@ import (
 )
 
 // randomLock returns a lock for a random /32 to /56 with random entries
-// inside it, put in random order.
+// inside it, put in random order: subnets inside subnets, hosts and links
+// inside /64s, and space left behind, all without overlaps, as Allocate
+// makes them.
 func randomLock(r *rand.Rand) *Lock {
 	var a16 [16]byte
 	a16[0], a16[1], a16[2], a16[3] = 0x20, 0x01, 0x0d, 0xb8
@@ -24,21 +26,60 @@ func randomLock(r *rand.Rand) *Lock {
 	bits := 32 + 4*r.IntN(7)
 	prefix := netip.PrefixFrom(netip.AddrFrom16(a16), bits).Masked()
 	l := NewLock(prefix)
-	for range r.IntN(30) {
-		var e Entry
-		addr := randomAddrIn(r, prefix)
-		path := randomPath(r)
-		switch r.IntN(3) {
-		case 0:
-			e = Entry{KindSubnet, path, netip.PrefixFrom(addr, bits+1+r.IntN(64-bits)).Masked()}
-		case 1:
-			if r.IntN(4) == 0 {
-				path += "/mx" + fmt.Sprint(r.IntN(10)) + ".example.org." // a host named by its FQDN
-			}
-			e = Entry{KindHost, path, netip.PrefixFrom(addr, 128)}
-		default:
-			e = Entry{KindLink, path, netip.PrefixFrom(addr, 127).Masked()}
+	var es []Entry
+	var fill func(block netip.Prefix, path string, depth int)
+	fill = func(block netip.Prefix, path string, depth int) {
+		finest := 64
+		if block.Bits() == 64 {
+			finest = 128
 		}
+		a, _ := NewAllocator(block, finest, Dense)
+		for i := range r.IntN(5) {
+			var e Entry
+			name := join(path, fmt.Sprintf("%s%d", randomPath(r)[:1], i))
+			if block.Bits() < 64 {
+				size := block.Bits() + 1 + r.IntN(64-block.Bits())
+				p, err := a.Next(size)
+				if err != nil {
+					continue
+				}
+				e = Entry{KindSubnet, name, p}
+				if r.IntN(6) == 0 {
+					e.Kind, e.Path = KindVacated, join(path, "gone")
+				} else if depth < 3 {
+					defer fill(p, name, depth+1)
+				}
+			} else {
+				switch r.IntN(4) {
+				case 0:
+					p, err := a.Next(127)
+					if err != nil {
+						continue
+					}
+					e = Entry{KindLink, name, p}
+				case 1:
+					p := netip.PrefixFrom(randomAddrIn(r, block), 128)
+					if a.Take(p) != nil {
+						continue
+					}
+					e = Entry{KindVacated, name, p}
+				default:
+					p := netip.PrefixFrom(randomAddrIn(r, block), 128)
+					if a.Take(p) != nil {
+						continue
+					}
+					if r.IntN(4) == 0 {
+						name += ".example.org." // a host named by its FQDN
+					}
+					e = Entry{KindHost, name, p}
+				}
+			}
+			es = append(es, e)
+		}
+	}
+	fill(prefix, "", 0)
+	r.Shuffle(len(es), func(i, j int) { es[i], es[j] = es[j], es[i] })
+	for _, e := range es {
 		l.Put(e)
 	}
 	return l
@@ -126,7 +167,7 @@ func TestLockEntriesSorted(t *testing.T) {
 	assert.Equal(t, len(in), l.Len())
 
 	text := string(l.Bytes())
-	assert.True(t, strings.HasSuffix(text, "ip6plan-lock v1\nprefix 2001:db8:d6::/48\n"+strings.Join(want, "\n")+"\n"), text)
+	assert.Contains(t, text, "ip6plan-lock v2\nprefix 2001:db8:d6::/48\n"+strings.Join(want, "\n")+"\nend 9 ", text)
 
 	// Sorted for random locks too.
 	for seed := range uint64(100) {
@@ -172,8 +213,31 @@ func TestLockGetPutRelease(t *testing.T) {
 	assert.Equal(t, 1, l.Len())
 }
 
-// lockHead is what WriteTo writes before the entries, less the comments.
+// lockHead is what a version 1 lock has before its entries, less the
+// comments. Version 1 has no end line, so a test can write its entries
+// by hand; sealed turns such a text into a version 2 lock.
 const lockHead = "ip6plan-lock v1\nprefix 2001:db8:d6::/48\n"
+
+// sealed returns a v1 lock text as version 2, with the end line that
+// counts and sums its entry lines as they stand.
+func sealed(v1 string) string {
+	sum := newLockSum()
+	var b strings.Builder
+	for line := range strings.Lines(v1) {
+		text := strings.TrimSuffix(line, "\n")
+		switch {
+		case text == lockMagicV1:
+			text = lockMagic
+		case text != "" && text[0] != '#':
+			sum.line(text)
+			if !strings.HasPrefix(text, "prefix ") {
+				sum.n++
+			}
+		}
+		b.WriteString(text + "\n")
+	}
+	return b.String() + sum.end() + "\n"
+}
 
 func TestParseLockErrors(t *testing.T) {
 	tests := []struct {
@@ -184,17 +248,17 @@ func TestParseLockErrors(t *testing.T) {
 		{
 			name: "not a lock file",
 			in:   "prefix: 2001:db8:d6::/48\n",
-			want: `plan.lock:1:1: not an ip6plan lock file: want "ip6plan-lock v1", found "prefix: 2001:db8:d6::/48"`,
+			want: `plan.lock:1:1: not an ip6plan lock file: want "ip6plan-lock v2", found "prefix: 2001:db8:d6::/48"`,
 		},
 		{
 			name: "another version",
-			in:   "# comment\n\nip6plan-lock v2\n",
-			want: `plan.lock:3:1: not an ip6plan lock file: want "ip6plan-lock v1", found "ip6plan-lock v2"`,
+			in:   "# comment\n\nip6plan-lock v3\n",
+			want: `plan.lock:3:1: not an ip6plan lock file: want "ip6plan-lock v2", found "ip6plan-lock v3"`,
 		},
 		{
 			name: "empty",
 			in:   "",
-			want: `plan.lock:1:1: not an ip6plan lock file: no "ip6plan-lock v1" line`,
+			want: `plan.lock:1:1: not an ip6plan lock file: no "ip6plan-lock v2" line`,
 		},
 		{
 			name: "missing prefix",
@@ -214,7 +278,7 @@ func TestParseLockErrors(t *testing.T) {
 		{
 			name: "bad entry kind",
 			in:   lockHead + "net 2001:db8:d6::/64 a\n",
-			want: `plan.lock:3:1: unknown entry kind "net"; want subnet, host or link`,
+			want: `plan.lock:3:1: unknown entry kind "net"; want subnet, host, link or vacated`,
 		},
 		{
 			name: "bad address",
@@ -279,7 +343,7 @@ func TestParseLockErrors(t *testing.T) {
 		{
 			name: "every error at once",
 			in:   lockHead + "net x y\nhost 2001:db8:d6::1 a/h\nhost 2001:db8:d6::2 a/h\nlink 2001:db8:d6::/64 l\n",
-			want: `plan.lock:3:1: unknown entry kind "net"; want subnet, host or link
+			want: `plan.lock:3:1: unknown entry kind "net"; want subnet, host, link or vacated
 plan.lock:5:1: host a/h appears twice; the first is at line 4
 plan.lock:6:1: link 2001:db8:d6::/64 is not a /127 (RFC 6164)`,
 		},
@@ -289,7 +353,10 @@ plan.lock:6:1: link 2001:db8:d6::/64 is not a /127 (RFC 6164)`,
 			l, err := ParseLock("plan.lock", []byte(tt.in))
 			require.Error(t, err)
 			assert.Nil(t, l)
-			assert.Equal(t, tt.want, err.Error())
+			msg, advice, _ := strings.Cut(err.Error(), "\nplan.lock: the lock is damaged, so ip6plan will not use it")
+			assert.Equal(t, tt.want, msg)
+			assert.Contains(t, advice, "git checkout -- plan.lock", "says how to recover")
+			assert.ErrorIs(t, err, ErrLockDamaged)
 		})
 	}
 }
@@ -304,7 +371,7 @@ func TestParseLockComments(t *testing.T) {
 // TestLockIndexAfterRelease: a lock indexes its entries on first use, and
 // Release, which may come first, leaves every other entry findable.
 func TestLockIndexAfterRelease(t *testing.T) {
-	l, err := ParseLock("plan.lock", []byte(lockMagic+`
+	l, err := ParseLock("plan.lock", []byte(lockMagicV1+`
 prefix 2001:db8:d6::/48
 subnet 2001:db8:d6::/64 a
 host 2001:db8:d6::1 a/h
@@ -351,4 +418,109 @@ func TestIsLockText(t *testing.T) {
 			t.Errorf("IsLockText(%q) = %v, want %v", tc.text, got, tc.want)
 		}
 	}
+}
+
+// TestParseLockRefusesDamage: whatever happens to a lock on its way
+// through editors, disks and merges, ParseLock refuses it rather than
+// read a smaller lock whose missing entries Allocate would hand out
+// again: a cut at any byte, any entry line deleted or doubled, a Git
+// conflict, lines added after the end.
+func TestParseLockRefusesDamage(t *testing.T) {
+	for seed := range uint64(40) {
+		l := randomLock(rand.New(rand.NewPCG(seed, 13)))
+		data := l.Bytes()
+		_, err := ParseLock("plan.lock", data)
+		require.NoError(t, err, "seed %d: the lock as written reads", seed)
+		for cut := range len(data) {
+			_, err := ParseLock("plan.lock", data[:cut])
+			require.Error(t, err, "seed %d: cut at byte %d of %d:\n%s", seed, cut, len(data), data[:cut])
+			require.ErrorIs(t, err, ErrLockDamaged)
+		}
+		lines := strings.SplitAfter(string(data), "\n")
+		for i, line := range lines {
+			if line == "" || line[0] == '#' {
+				continue
+			}
+			without := strings.Join(slices.Delete(slices.Clone(lines), i, i+1), "")
+			_, err := ParseLock("plan.lock", []byte(without))
+			require.Error(t, err, "seed %d: line %d deleted", seed, i+1)
+			doubled := strings.Join(slices.Insert(slices.Clone(lines), i, line), "")
+			_, err = ParseLock("plan.lock", []byte(doubled))
+			require.Error(t, err, "seed %d: line %d doubled", seed, i+1)
+		}
+	}
+}
+
+func TestParseLockIntegrityErrors(t *testing.T) {
+	good := sealed(lockHead + "subnet 2001:db8:d6::/64 a\nhost 2001:db8:d6::1 a/h\nsubnet 2001:db8:d6:1::/64 b\n")
+	_, err := ParseLock("plan.lock", []byte(good))
+	require.NoError(t, err)
+	tests := []struct {
+		name, in, want string
+	}{
+		{"cut in the middle of a line", good[:len(good)-4], `plan.lock:6:1: the file ends in the middle of a line: it was cut short`},
+		{"cut after a whole line", strings.Join(strings.SplitAfter(good, "\n")[:4], ""), `plan.lock:4:1: the lock has no end line: it was cut short after line 4`},
+		{"a line deleted", strings.Replace(good, "host 2001:db8:d6::1 a/h\n", "", 1), `plan.lock:5:1: the end line counts 3 entries, but the lock has 2: lines were lost or added since ip6plan wrote it`},
+		{"a line changed", strings.Replace(good, "host 2001:db8:d6::1 a/h", "host 2001:db8:d6::2 a/h", 1), `plan.lock:6:1: the lock's checksum does not match its entries`},
+		{"a line after the end", good + "subnet 2001:db8:d6:2::/64 c\n", `plan.lock:7:1: an entry after the end line (line 6): lines were added to the lock by hand or by a merge`},
+		{"conflict markers", strings.Replace(good, "subnet 2001:db8:d6:1::/64 b\n", "<<<<<<< HEAD\nsubnet 2001:db8:d6:1::/64 b\n=======\nsubnet 2001:db8:d6:1::/64 c\n>>>>>>> theirs\n", 1), `plan.lock:5:1: "<<<<<<< HEAD" is a Git conflict marker: the lock was merged as text, and its entries may overlap`},
+		{"two subnets on one space", sealed(lockHead + "subnet 2001:db8:d6::/64 a\nsubnet 2001:db8:d6::/64 b\n"), `plan.lock:4:1: subnet 2001:db8:d6::/64 b overlaps subnet 2001:db8:d6::/64 a (line 3); only an entry inside its own subnet may`},
+		{"a subnet inside another's", sealed(lockHead + "subnet 2001:db8:d6::/56 a\nsubnet 2001:db8:d6::/64 b\n"), `plan.lock:4:1: subnet 2001:db8:d6::/64 b overlaps subnet 2001:db8:d6::/56 a (line 3)`},
+		{"a host in another's subnet", sealed(lockHead + "subnet 2001:db8:d6::/64 a\nhost 2001:db8:d6::1 b/h\n"), `plan.lock:4:1: host 2001:db8:d6::1 b/h overlaps subnet 2001:db8:d6::/64 a (line 3)`},
+		{"two hosts on one address", sealed(lockHead + "subnet 2001:db8:d6::/64 a\nhost 2001:db8:d6::1 a/h\nhost 2001:db8:d6::1 a/i\n"), `plan.lock:5:1: host 2001:db8:d6::1 a/i overlaps host 2001:db8:d6::1 a/h (line 4)`},
+		{"a subnet on vacated space", sealed(lockHead + "vacated 2001:db8:d6::/56 a\nsubnet 2001:db8:d6::/64 b\n"), `plan.lock:4:1: subnet 2001:db8:d6::/64 b overlaps vacated 2001:db8:d6::/56 a (line 3)`},
+		{"outside the prefix", sealed(lockHead + "subnet 2001:db8:d7::/64 a\n"), `plan.lock:3:1: subnet a at 2001:db8:d7::/64 is not inside the lock's prefix 2001:db8:d6::/48`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseLock("plan.lock", []byte(tt.in))
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), tt.want), "got %s", err)
+			assert.ErrorIs(t, err, ErrLockDamaged)
+		})
+	}
+
+	// Held and vacated space may hold what was inside it.
+	ok := sealed(lockHead + "vacated 2001:db8:d6::/56 a\nsubnet 2001:db8:d6::/64 a/b\nhost 2001:db8:d6::1 a/b/h\nvacated 2001:db8:d6::2/128 a/b/g\n")
+	l, err := ParseLock("plan.lock", []byte(ok))
+	require.NoError(t, err)
+	assert.Equal(t, 4, l.Len())
+	assert.False(t, l.Legacy())
+}
+
+// TestParseLockV1: locks written before the end line still read, as
+// legacy, and are written back as version 2.
+func TestParseLockV1(t *testing.T) {
+	l, err := ParseLock("plan.lock", []byte(lockHead+"subnet 2001:db8:d6::/64 a\n"))
+	require.NoError(t, err)
+	assert.True(t, l.Legacy())
+	back, err := ParseLock("plan.lock", l.Bytes())
+	require.NoError(t, err)
+	assert.False(t, back.Legacy())
+	assert.Equal(t, l.Entries(), back.Entries())
+	_, err = ParseLock("plan.lock", []byte(lockHead+"subnet 2001:db8:d6::/64 a"))
+	assert.ErrorContains(t, err, "cut short", "a v1 lock without its last newline was cut too")
+}
+
+func TestLockRename(t *testing.T) {
+	l, err := ParseLock("plan.lock", []byte(sealed(lockHead+"subnet 2001:db8:d6::/64 a\nhost 2001:db8:d6::1 a/h\nvacated 2001:db8:d6::2/128 a/g\nsubnet 2001:db8:d6:1::/64 ab\n")))
+	require.NoError(t, err)
+	require.NoError(t, l.Rename("a", "c"))
+	var got []string
+	for _, e := range l.Entries() {
+		got = append(got, e.String())
+	}
+	assert.Equal(t, []string{"subnet 2001:db8:d6::/64 c", "host 2001:db8:d6::1 c/h", "vacated 2001:db8:d6::2/128 c/g", "subnet 2001:db8:d6:1::/64 ab"}, got)
+	e, ok := l.Get(KindHost, "c/h")
+	assert.True(t, ok)
+	assert.Equal(t, "2001:db8:d6::1", e.Prefix.Addr().String())
+	assert.EqualError(t, l.Rename("c", "ab"), "cannot rename c to ab: the lock already has subnet 2001:db8:d6:1::/64 ab")
+	assert.EqualError(t, l.Rename("x", "y"), `the lock has no entry "x"`)
+
+	gone, err := l.ReleaseVacated("c")
+	require.NoError(t, err)
+	assert.Len(t, gone, 1)
+	_, err = l.ReleaseVacated("c")
+	assert.Error(t, err, "nothing vacated left")
+	assert.Equal(t, 3, l.Len())
 }

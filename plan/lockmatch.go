@@ -88,7 +88,7 @@ func (m *lockMatch) settle() {
 		m.index = map[lockKey]int{}
 		for i, e := range m.list {
 			if !m.found[i] || e.Kind == KindLink {
-				m.index[lockKey{e.Kind, e.Path}] = i
+				m.index[keyOf(e)] = i
 			}
 		}
 	}

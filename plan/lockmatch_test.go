@@ -22,7 +22,7 @@ func TestLockMatchMatchesMap(t *testing.T) {
 		}
 		keys := make([]lockKey, len(list))
 		for i, e := range list {
-			keys[i] = lockKey{e.Kind, e.Path}
+			keys[i] = keyOf(e)
 		}
 		for range r.IntN(8) {
 			switch i := r.IntN(len(keys) + 1); r.IntN(5) {
@@ -30,7 +30,7 @@ func TestLockMatchMatchesMap(t *testing.T) {
 				keys = slices.Delete(keys, i, min(len(keys), i+r.IntN(100)))
 			case 1: // new entries
 				for n := range r.IntN(80) {
-					keys = slices.Insert(keys, i, lockKey{Kind(r.IntN(3)), fmt.Sprintf("new%d-%d", i, n)})
+					keys = slices.Insert(keys, i, lockKey{kind: Kind(r.IntN(3)), path: fmt.Sprintf("new%d-%d", i, n)})
 				}
 			case 2: // a move
 				if i < len(keys) {
@@ -50,7 +50,7 @@ func TestLockMatchMatchesMap(t *testing.T) {
 		}
 		want := map[lockKey]int{}
 		for i, e := range list {
-			want[lockKey{e.Kind, e.Path}] = i
+			want[keyOf(e)] = i
 		}
 		m := newLockMatch(&Lock{list: list})
 		got := make([]int, len(keys))
@@ -69,7 +69,7 @@ func TestLockMatchMatchesMap(t *testing.T) {
 		}
 		var gone []Entry
 		for _, e := range list {
-			if !inPlan[lockKey{e.Kind, e.Path}] {
+			if !inPlan[keyOf(e)] {
 				gone = append(gone, e)
 			}
 		}
