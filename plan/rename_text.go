@@ -246,7 +246,7 @@ func quotedSays(w []byte, n *yaml.Node) bool {
 }
 
 // quotedEnd returns the offset just past the quoted scalar that starts at
-// src[i] with the quote q. A single-quoted scalar escapes ' as ''; a
+// src[i] with the quote q. A single-quoted scalar doubles its quotes; a
 // double-quoted one escapes with a backslash.
 func quotedEnd(src []byte, i int, q byte) (int, bool) {
 	if i >= len(src) || src[i] != q {
