@@ -15,9 +15,28 @@ type Allocation struct {
 	Subnets  []SubnetAlloc // parents before children, in plan order
 	Hosts    []HostAlloc   // in plan order; dynamic hosts have no address
 	Links    []LinkAlloc
-	Held     []Entry // in the lock but gone from the plan: still reserved
+	Held     []Entry // in the lock but gone from the plan, or vacated: still reserved
 	Lock     *Lock   // every allocation above, held entries included
 	Warnings []Finding
+
+	// Moves lists the entries of the old lock that this allocation puts
+	// elsewhere (a resize that cannot stay in place, a changed pin or
+	// address), in lock order. Lock has them accepted: each at its new
+	// place, and the space it left as KindVacated. A caller that must not
+	// renumber anything the user did not name checks Refused first.
+	Moves []Change
+
+	// Renames suggests which entries gone from the plan may have been
+	// renamed rather than removed: one of the same shape is new beside
+	// them. A rename through Lock.Rename keeps their addresses.
+	Renames []Rename
+}
+
+// A Rename pairs an entry gone from the plan with a new one of the same
+// kind and size under the same parent.
+type Rename struct {
+	Kind     Kind
+	Old, New string
 }
 
 // SubnetAlloc is a placed subnet.
@@ -67,12 +86,15 @@ func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 		return nil, err
 	}
 	r := newRun(p, lock)
-	r.block(p.Prefix, p.Allocation, "", p.Reserved, 0, len(r.a.Subnets), p.Pos)
+	r.block(p.Prefix, p.Prefix, p.Allocation, "", p.Reserved, 0, len(r.a.Subnets), p.Pos)
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
 	}
 	a := r.a
+	r.moves()
+	slices.SortFunc(r.held, compareEntries)
 	a.Lock, a.Held = r.newLock(), r.held
+	a.Renames = r.renames()
 	a.Warnings = append(r.warnings, Check(a)...)
 	return a, nil
 }
@@ -89,7 +111,7 @@ type run struct {
 	hostWas  []int              // per a.Hosts: where old has it, or -1
 	linkWas  []int              // per a.Links: where old has it, or -1
 	gone     map[string][]Entry // old entries the plan no longer has, by parent path
-	held     []Entry
+	held     []Entry            // all of them, and what moves vacate: the new lock keeps them
 	warnings []Finding
 	errs     []error
 }
@@ -183,7 +205,9 @@ func join(parent, name string) string {
 }
 
 // fileGone files the old lock's entries that the plan no longer has
-// under the path of their parent, in lock file order.
+// under the path of their parent, in lock file order. Every one of them
+// stays in the new lock, wherever its parent is now: only a release
+// frees space.
 func (r *run) fileGone(gone []Entry) {
 	r.gone = map[string][]Entry{}
 	slices.SortFunc(gone, compareEntries)
@@ -191,29 +215,19 @@ func (r *run) fileGone(gone []Entry) {
 		dir, _ := splitPath(e.Path)
 		r.gone[dir] = append(r.gone[dir], e)
 	}
+	r.held = gone
 }
 
 // heldUnder returns the entries of kind directly under parent that the
-// plan no longer has, and holds them, with all they held: the new lock
-// keeps what the run holds.
+// plan no longer has, for the block or subnet at parent to keep free.
 func (r *run) heldUnder(kind Kind, parent string) []Entry {
 	var out []Entry
 	for _, e := range r.gone[parent] {
 		if e.Kind == kind {
 			out = append(out, e)
-			r.hold(e)
 		}
 	}
 	return out
-}
-
-func (r *run) hold(e Entry) {
-	r.held = append(r.held, e)
-	if e.Kind == KindSubnet { // what was inside it stays with it
-		for _, in := range r.gone[e.Path] {
-			r.hold(in)
-		}
-	}
 }
 
 // inside reports whether p lies within block (a /64 plan's single
@@ -302,9 +316,12 @@ func (o *owners) len() int { return len(o.fixed) + len(o.kids) }
 
 // block places the subnets of one block, those from index first to end
 // of Allocation.Subnets, and then, recursively, what is inside each of
-// them. The order is what makes allocations stable: reserved ranges, then
-// held and locked entries, then pins, then the rest.
-func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Reserved, first, end int, pos Pos) {
+// them. was is where the old lock had the block: when it has moved,
+// what was inside it keeps its offset in it where it can. The order is
+// what makes allocations stable: reserved ranges, then held and vacated
+// space, then locked entries, then resized ones in place, then pins,
+// then the rest.
+func (r *run) block(prefix, was netip.Prefix, mode Mode, path string, reserved []Reserved, first, end int, pos Pos) {
 	a, err := NewAllocator(prefix, 64, mode)
 	if err != nil {
 		r.fail(pos, "%v", err)
@@ -323,33 +340,75 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 			r.fail(res.Pos, "%v", err)
 		}
 	}
+	// Held and vacated space outside the block is kept free by the space
+	// the block vacated when it moved or shrank, which holds it.
 	for _, e := range r.heldUnder(KindSubnet, path) {
-		if !inside(e.Prefix, prefix) { // its parent moved or shrank when it was resized
-			r.warnings = append(r.warnings, Finding{pos, fmt.Sprintf("removed subnet %q (%s) is held by the lock but no longer inside %s (%s), which was resized: its space is no longer reserved; release it with ip6plan release", e.Path, e.Prefix, path, prefix)})
-			continue
+		if inside(e.Prefix, prefix) {
+			if err := o.take(e.Prefix, label{`removed subnet %q (held by the lock until released)`, e.Path}); err != nil {
+				r.fail(pos, "%v", err)
+			}
 		}
-		if err := o.take(e.Prefix, label{`removed subnet %q (held by the lock until released)`, e.Path}); err != nil {
-			r.fail(pos, "%v", err)
+	}
+	for _, e := range r.heldUnder(KindVacated, path) {
+		if e.Prefix.Bits() <= 64 && inside(e.Prefix, prefix) {
+			if err := o.take(e.Prefix, label{`space %q left when it was renumbered or shrunk (held by the lock until released)`, e.Path}); err != nil {
+				r.fail(pos, "%v", err)
+			}
 		}
 	}
 	// Hosts and links of a /64 that has become a larger block keep their /64.
-	for _, e := range append(r.heldUnder(KindHost, path), r.heldUnder(KindLink, path)...) {
-		if p64 := netip.PrefixFrom(e.Prefix.Addr(), 64).Masked(); inside(p64, prefix) && a.IsFree(p64) {
+	for _, e := range slices.Concat(r.heldUnder(KindHost, path), r.heldUnder(KindLink, path), r.heldUnder(KindVacated, path)) {
+		if p64 := netip.PrefixFrom(e.Prefix.Addr(), 64).Masked(); e.Prefix.Bits() > 64 && inside(p64, prefix) && a.IsFree(p64) {
 			o.take(p64, label{"the /64 of removed " + e.Kind.String() + " %q (held by the lock until released)", e.Path})
 		}
 	}
-	var pinned, rest []int
+	var moving, pinned, rest []int
 	for i := first; i < end; i = r.subs[i].end {
 		s := subnets[i].Subnet
-		e, locked := r.was(r.subs[i].was)
+		old, locked := r.was(r.subs[i].was)
+		if locked {
+			old.Prefix = shift(old.Prefix, was, prefix)
+		}
 		pin, hasPin, err := r.pin(prefix, s)
 		switch {
 		case err != nil:
 			r.fail(s.Pos, "subnet %q: %v", subnets[i].Path, err)
-		case locked && e.Prefix.Bits() == s.Size && inside(e.Prefix, prefix) && (!hasPin || pin == e.Prefix):
-			r.place(o, i, e.Prefix)
+		case locked && old.Prefix.Bits() == s.Size && inside(old.Prefix, prefix) && (!hasPin || pin == old.Prefix):
+			r.place(o, i, old.Prefix)
+		case locked && inside(old.Prefix, prefix):
+			moving = append(moving, i)
 		case hasPin:
 			pinned = append(pinned, i)
+		default:
+			rest = append(rest, i)
+		}
+	}
+	// A locked subnet that was resized or pinned elsewhere stays where it
+	// was if it can: grown, it takes the block around its old space;
+	// shrunk, the start of it. What it leaves is taken here, so that
+	// nothing else in this run lands on addresses that may carry its
+	// reputation; moves records it as vacated.
+	for _, i := range moving {
+		s := subnets[i].Subnet
+		old, _ := r.was(r.subs[i].was)
+		old.Prefix = shift(old.Prefix, was, prefix)
+		at, hasPin, _ := r.pin(prefix, s)
+		if !hasPin {
+			at = netip.PrefixFrom(old.Prefix.Addr(), s.Size).Masked()
+		}
+		inPlace := at.Overlaps(old.Prefix) && r.heldFits(subnets[i].Path, at) && (hasPin || a.IsFree(at))
+		left := []netip.Prefix{old.Prefix}
+		if inPlace && old.Prefix.Bits() < at.Bits() {
+			left = without(old.Prefix, at)
+		} else if inPlace {
+			left = nil
+		}
+		for _, q := range left {
+			o.take(q, label{`the space subnet %q leaves (held until released)`, subnets[i].Path})
+		}
+		switch {
+		case inPlace || hasPin:
+			r.place(o, i, at)
 		default:
 			rest = append(rest, i)
 		}
@@ -358,14 +417,9 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 		pin, _, _ := r.pin(prefix, subnets[i].Subnet)
 		r.place(o, i, pin)
 	}
+	slices.Sort(rest) // in plan order, so that the same plan places the same way
 	for _, i := range rest {
 		s := subnets[i].Subnet
-		if e, ok := r.was(r.subs[i].was); ok { // resized: keep the start if it fits
-			if p := netip.PrefixFrom(e.Prefix.Addr(), s.Size); p.Masked() == p && a.IsFree(p) {
-				r.place(o, i, p)
-				continue
-			}
-		}
 		p, err := a.Next(s.Size)
 		if err != nil && !errors.Is(err, ErrExhausted) {
 			r.fail(s.Pos, "subnet %q: %v", subnets[i].Path, err)
@@ -384,14 +438,44 @@ func (r *run) block(prefix netip.Prefix, mode Mode, path string, reserved []Rese
 		if !p.IsValid() {
 			continue
 		}
+		old := p
+		if e, ok := r.was(r.subs[i].was); ok {
+			old = e.Prefix
+		}
 		if p.Bits() < 64 { // even with no subnets left, held ones keep their space
-			r.block(p, s.Allocation, subnets[i].Path, s.Reserved, i+1, r.subs[i].end, s.Pos)
+			r.block(p, old, s.Allocation, subnets[i].Path, s.Reserved, i+1, r.subs[i].end, s.Pos)
 		}
 		if p.Bits() == 64 {
 			r.hostsIn(i, p)
 			r.linksIn(i, p)
 		}
 	}
+}
+
+// heldFits reports whether the held and vacated entries below path that
+// overlap at lie inside it: a subnet shrunk around a held child larger
+// than itself cannot stay in place.
+func (r *run) heldFits(path string, at netip.Prefix) bool {
+	for _, e := range r.held {
+		if under(e.Path, path) && e.Path != path && e.Prefix.Overlaps(at) && !inside(e.Prefix, at) {
+			return false
+		}
+	}
+	return true
+}
+
+// shift returns p, which was inside the block from, at the same offset in
+// the block to, where the block moved; p itself when it did not, or when
+// the offset does not fit.
+func shift(p, from, to netip.Prefix) netip.Prefix {
+	if from == to || !from.IsValid() || !inside(p, from) || inside(p, to) {
+		return p
+	}
+	off := u128From(p.Addr()).sub(u128From(from.Addr()))
+	if to.Bits() > from.Bits() && !off.shr(128-to.Bits()).isZero() {
+		return p // the offset is past the end of the smaller block
+	}
+	return netip.PrefixFrom(u128From(to.Addr()).add(off).addr(), p.Bits())
 }
 
 // pin returns the prefix s is pinned to, if it is, or why its pin does
@@ -463,4 +547,17 @@ func (r *run) newLock() *Lock {
 	}
 	l.list = append(l.list, r.held...)
 	return l
+}
+
+// Refused returns the moves that renumber does not name: a path names
+// itself and everything below it. A caller that must never move what the
+// user did not name refuses the allocation when any are left.
+func (a *Allocation) Refused(renumber []string) []Change {
+	var out []Change
+	for _, m := range a.Moves {
+		if !slices.ContainsFunc(renumber, func(p string) bool { return under(m.Entry.Path, p) }) {
+			out = append(out, m)
+		}
+	}
+	return out
 }

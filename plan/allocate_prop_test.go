@@ -48,9 +48,11 @@ func (g *planGen) subnet(parentBits, depth int) *Subnet {
 
 func (g *planGen) host() *Host {
 	h := &Host{Name: g.name("h")}
-	switch g.r.IntN(3) {
+	switch g.r.IntN(4) {
 	case 0:
 		h.Scheme, h.Port = SchemeService, uint16(1000+g.r.IntN(9000))
+	case 1:
+		h.Scheme = SchemeStable
 	default:
 		h.Scheme = SchemeSequential
 	}
@@ -58,7 +60,7 @@ func (g *planGen) host() *Host {
 }
 
 func (g *planGen) plan() *Plan {
-	p := &Plan{Prefix: MustParsePrefix("2001:db8:100::/40"), Domain: "example.com", Allocation: Mode(g.r.IntN(3))}
+	p := &Plan{Prefix: MustParsePrefix("2001:db8:100::/40"), Domain: "example.com", Secret: "s3cret", Allocation: Mode(g.r.IntN(3))}
 	for range 1 + g.r.IntN(6) {
 		p.Subnets = append(p.Subnets, g.subnet(40, 0))
 	}
@@ -195,11 +197,111 @@ func TestAllocateRandomPlans(t *testing.T) {
 	}
 }
 
-// TestEditsNeverMoveAllocations is the stability promise: over random
-// edit sequences, every entry of the lock stays where it was, unless it is
-// the subnet the edit resized or inside it.
+// clonePlan copies the plan's tree, so that an edit can be undone.
+func clonePlan(p *Plan) *Plan {
+	c := *p
+	c.Subnets = cloneSubnets(p.Subnets)
+	return &c
+}
+
+func cloneSubnets(list []*Subnet) []*Subnet {
+	out := make([]*Subnet, len(list))
+	for i, s := range list {
+		c := *s
+		c.Subnets = cloneSubnets(s.Subnets)
+		c.Hosts = make([]*Host, len(s.Hosts))
+		for j, h := range s.Hosts {
+			hc := *h
+			c.Hosts[j] = &hc
+		}
+		out[i] = &c
+	}
+	return out
+}
+
+// step makes one random edit the way a user of the CLI would, with the
+// command that goes with it, and returns what the next Allocate may move
+// (the paths passed to --renumber) and the lock to allocate against.
+func (g *planGen) step(p *Plan, lock *Lock, a *Allocation) (desc string, renumber []string, next *Lock) {
+	next = lock.Clone()
+	op := g.r.IntN(10)
+	if len(a.Subnets) == 0 && op <= 2 {
+		op = 9
+	}
+	switch op {
+	case 0: // rename a subnet or host, in the plan and in the lock
+		subs := a.Subnets
+		s := subs[g.r.IntN(len(subs))]
+		dir, _ := splitPath(s.Path)
+		name := g.name("r")
+		if len(s.Subnet.Hosts) > 0 && g.r.IntN(2) == 0 {
+			h := s.Subnet.Hosts[g.r.IntN(len(s.Subnet.Hosts))]
+			old := join(s.Path, h.Name)
+			if next.Rename(old, join(s.Path, name)) != nil {
+				return "nothing", nil, next // not placed yet: a new host
+			}
+			h.Name = name
+			return "rename " + old + " to " + name, nil, next
+		}
+		if next.Rename(s.Path, join(dir, name)) != nil {
+			return "nothing", nil, next
+		}
+		s.Subnet.Name = name
+		return "rename " + s.Path + " to " + name, nil, next
+	case 1: // release something held
+		if len(a.Held) == 0 {
+			return "nothing", nil, next
+		}
+		h := a.Held[g.r.IntN(len(a.Held))]
+		release := next.Release
+		if h.Kind == KindVacated { // its entry may still be in the plan
+			release = next.ReleaseVacated
+		}
+		if _, err := release(h.Path); err != nil {
+			panic(err)
+		}
+		return "release " + h.Path, nil, next
+	case 2: // pin a subnet where it is, or somewhere else with --renumber
+		s := a.Subnets[g.r.IntN(len(a.Subnets))]
+		if g.r.IntN(2) == 0 {
+			s.Subnet.Pin = s.Prefix
+			return "pin " + s.Path + " where it is", nil, next
+		}
+		dir, _ := splitPath(s.Path)
+		parent := p.Prefix
+		for _, o := range a.Subnets {
+			if o.Path == dir {
+				parent = o.Prefix
+			}
+		}
+		n := uint64(g.r.IntN(1 << min(8, s.Prefix.Bits()-parent.Bits())))
+		pin, err := Child(parent, s.Prefix.Bits(), n)
+		if err != nil {
+			return "nothing", nil, next
+		}
+		s.Subnet.Pin, s.Subnet.ID = pin, ""
+		return "pin " + s.Path + " at " + pin.String(), []string{s.Path}, next
+	case 3: // another prefix: refused, the lock is for the old one
+		p.Prefix = MustParsePrefix("2001:db8:200::/40")
+		return "change the prefix", nil, next
+	}
+	desc, resized := g.edit(p)
+	if resized != "" && g.r.IntN(2) == 0 {
+		renumber = []string{resized}
+	}
+	return desc, renumber, next
+}
+
+// TestEditsNeverMoveAllocations is the stability promise, over random
+// plans and random edit sequences (add, remove, reorder, rename, resize,
+// pin, prefix change, release, renumber): after each step either the step
+// was refused and nothing changed, or every entry of the lock before is
+// in the lock after at the same place, unless it was released or named
+// for renumbering; and no held or vacated space went to another entry,
+// which ParseLock's overlap check of the new lock shows.
 func TestEditsNeverMoveAllocations(t *testing.T) {
-	for seed := range uint64(100) {
+	refusals, moves, renames := 0, 0, 0
+	for seed := range uint64(150) {
 		g := &planGen{r: rand.New(rand.NewPCG(seed, 11))}
 		p := g.plan()
 		a, err := Allocate(p, nil)
@@ -207,45 +309,57 @@ func TestEditsNeverMoveAllocations(t *testing.T) {
 		lock := a.Lock
 		var history []string
 		for range 40 {
-			g.undo = nil
-			desc, resized := g.edit(p)
+			before := clonePlan(p)
+			desc, renumber, next := g.step(p, lock, a)
 			history = append(history, desc)
-			b, err := Allocate(p, lock)
-			if err != nil && g.undo != nil && strings.Contains(err.Error(), "no room") {
-				g.undo() // the parent had no space for the bigger block: a real error
-				history = append(history, "undo")
-				b, err = Allocate(p, lock)
+			b, err := Allocate(p, next)
+			if err == nil {
+				if refused := b.Refused(renumber); len(refused) > 0 {
+					err = fmt.Errorf("refused: %v", refused)
+				}
 			}
-			require.NoError(t, err, "seed %d after %q", seed, history)
+			if err != nil { // refused: the plan is put back, the lock kept
+				refusals++
+				p = before
+				history = append(history, "refused")
+				again, err := Allocate(p, lock)
+				require.NoError(t, err, "seed %d after %q: the plan put back allocates as before", seed, history)
+				require.Empty(t, Diff(lock, again.Lock), "seed %d after %q", seed, history)
+				a = again
+				continue
+			}
 			checkInvariants(t, b)
-			for _, e := range lock.Entries() {
-				if resized != "" && (e.Path == resized || strings.HasPrefix(e.Path, resized+"/")) {
+			back, err := ParseLock("plan.lock", b.Lock.Bytes())
+			require.NoError(t, err, "seed %d after %q: the new lock is sound", seed, history)
+			require.Empty(t, Diff(b.Lock, back))
+			moves += len(b.Moves)
+			if strings.HasPrefix(desc, "rename") {
+				renames++
+				require.Empty(t, b.Moves, "seed %d after %q: a rename moves nothing", seed, history)
+			}
+			for _, e := range next.Entries() {
+				now, ok := b.Lock.get(keyOf(e))
+				if slices.ContainsFunc(renumber, func(p string) bool { return under(e.Path, p) }) {
+					if !ok || !now.Prefix.Overlaps(e.Prefix) {
+						// renumbered: its old space is held as vacated space
+						require.True(t, slices.ContainsFunc(b.Lock.list, func(v Entry) bool {
+							return v.Kind == KindVacated && v.Prefix.Contains(e.Prefix.Addr()) && v.Prefix.Bits() <= e.Prefix.Bits()
+						}), "seed %d after %q: %s left no vacated space", seed, history, e)
+					}
 					continue
 				}
-				now, ok := b.Lock.Get(e.Kind, e.Path)
 				require.True(t, ok, "seed %d: %s vanished after %q", seed, e, history)
+				if e.Kind == KindSubnet && now.Prefix != e.Prefix { // resized in place: grown around it, or shrunk to its start
+					require.True(t, now.Prefix.Contains(e.Prefix.Addr()) || now.Prefix.Addr() == e.Prefix.Addr(), "seed %d: %s resized away to %s after %q", seed, e, now.Prefix, history)
+					continue
+				}
 				require.Equal(t, e.Prefix, now.Prefix, "seed %d: %s moved after %q", seed, e, history)
 			}
-			// held entries keep their space: nothing new lands on them
-			parents := map[string]netip.Prefix{"": p.Prefix}
-			for _, s := range b.Subnets {
-				parents[s.Path] = s.Prefix
-			}
-			for _, h := range b.Held {
-				if dir, _ := splitPath(h.Path); !inside(h.Prefix, parents[dir]) {
-					continue // its parent shrank or moved past it
-				}
-				for _, s := range b.Subnets {
-					if h.Kind == KindSubnet && s.Path != h.Path {
-						dh, _ := splitPath(h.Path)
-						ds, _ := splitPath(s.Path)
-						if dh == ds {
-							require.False(t, s.Prefix.Overlaps(h.Prefix), "seed %d: %s on held %s", seed, s.Path, h)
-						}
-					}
-				}
-			}
-			lock = b.Lock
+			lock, a = b.Lock, b
 		}
 	}
+	t.Logf("%d refusals, %d moves accepted, %d renames", refusals, moves, renames)
+	require.NotZero(t, refusals)
+	require.NotZero(t, moves)
+	require.NotZero(t, renames)
 }

@@ -475,37 +475,137 @@ func changeLines(cs []Change) []string {
 // TestShrinkingBlockWarnsAboutHeldChildren: a held subnet that its
 // resized parent no longer contains has lost its reservation, and the
 // user hears of it.
-func TestShrinkingBlockWarnsAboutHeldChildren(t *testing.T) {
+// TestResizeStaysInPlace: a block grown into free space or shrunk to its
+// start keeps its place and every address in it; what a shrink gives up
+// stays held as vacated space, with the removed child that was there.
+func TestResizeStaysInPlace(t *testing.T) {
 	first := `prefix: 2001:db8::/48
+domain: example.com
 subnets:
+  - {name: mail, size: 64}
   - name: site
-    size: 52
+    size: 56
+    id: "11"
     subnets:
-      - {name: a, size: 64}
-      - {name: b, size: 56, id: "f"}
+      - {name: a, size: 64, hosts: [{name: h}]}
+      - {name: b, size: 60, prefix: "2001:db8:0:11f0::/60"}
+`
+	p, err := ParseFile("plan.yaml", []byte(first))
+	require.NoError(t, err)
+	a, err := Allocate(p, nil)
+	require.NoError(t, err)
+	require.Equal(t, "2001:db8:0:1100::/56", a.Subnets[1].Prefix.String())
+
+	// Grown to a /52: the /52 around it is free but for itself.
+	p, err = ParseFile("plan.yaml", []byte(strings.Replace(first, "size: 56\n    id: \"11\"", "size: 52", 1)))
+	require.NoError(t, err)
+	b, err := Allocate(p, a.Lock)
+	require.NoError(t, err)
+	assert.Empty(t, b.Moves)
+	assert.Equal(t, "2001:db8:0:1000::/52", b.Subnets[1].Prefix.String(), "grown around its old space")
+	assert.Equal(t, "2001:db8:0:1100::1", b.Hosts[0].Addr.String(), "the host inside stays")
+
+	// Shrunk to a /60 with b removed: the start of it; the rest is vacated
+	// and holds b, so nothing new lands there.
+	second := `prefix: 2001:db8::/48
+domain: example.com
+subnets:
+  - {name: mail, size: 64}
+  - name: site
+    size: 60
+    subnets:
+      - {name: a, size: 64, hosts: [{name: h}]}
+  - {name: new, size: 56}
+`
+	p, err = ParseFile("plan.yaml", []byte(second))
+	require.NoError(t, err)
+	c, err := Allocate(p, a.Lock)
+	require.NoError(t, err)
+	assert.Empty(t, c.Moves)
+	assert.Equal(t, "2001:db8:0:1100::/60", c.Subnets[1].Prefix.String())
+	assert.Equal(t, "2001:db8:0:1100::1", c.Hosts[0].Addr.String())
+	assert.False(t, c.Subnets[3].Prefix.Overlaps(MustParsePrefix("2001:db8:0:1100::/56")), "new (%s) stays off the space site gave up", c.Subnets[3].Prefix)
+	var vacated []string
+	for _, e := range c.Held {
+		if e.Kind == KindVacated {
+			vacated = append(vacated, e.Prefix.String())
+		}
+	}
+	assert.Equal(t, []string{"2001:db8:0:1110::/60", "2001:db8:0:1120::/59", "2001:db8:0:1140::/58", "2001:db8:0:1180::/57"}, vacated)
+	_, held := c.Lock.Get(KindSubnet, "site/b")
+	assert.True(t, held, "the removed child stays in the lock until released")
+	_, err = ParseLock("plan.lock", c.Lock.Bytes())
+	require.NoError(t, err)
+}
+
+// TestResizeThatMustMove: a block grown where its neighbours are moves,
+// with all inside it; the move is reported, the hosts keep their
+// interface IDs, and the old space is vacated, not handed to a new entry.
+func TestResizeThatMustMove(t *testing.T) {
+	first := `prefix: 2001:db8::/48
+domain: example.com
+subnets:
+  - {name: a, size: 64, hosts: [{name: h}, {name: s, scheme: service, port: 25}]}
+  - {name: b, size: 64}
 `
 	p, err := ParseFile("plan.yaml", []byte(first))
 	require.NoError(t, err)
 	a, err := Allocate(p, nil)
 	require.NoError(t, err)
 	second := `prefix: 2001:db8::/48
+domain: example.com
 subnets:
-  - name: site
-    size: 56
-    subnets:
-      - {name: a, size: 64}
+  - {name: a, size: 60, subnets: [{name: lan, size: 64}]}
+  - {name: b, size: 64}
+  - {name: c, size: 64}
 `
 	p, err = ParseFile("plan.yaml", []byte(second))
 	require.NoError(t, err)
 	b, err := Allocate(p, a.Lock)
 	require.NoError(t, err)
-	var msgs []string
-	for _, w := range b.Warnings {
-		msgs = append(msgs, w.String())
+	var moves []string
+	for _, m := range b.Moves {
+		moves = append(moves, m.String())
 	}
-	assert.Contains(t, strings.Join(msgs, "\n"), `removed subnet "site/b" (2001:db8:0:f00::/56) is held by the lock but no longer inside site (2001:db8::/56)`)
-	_, held := b.Lock.Get(KindSubnet, "site/b")
-	assert.True(t, held, "the entry stays in the lock until released")
+	assert.Equal(t, []string{"~ subnet 2001:db8:0:10::/60 a (was 2001:db8::/64)"}, moves)
+	assert.Len(t, b.Refused(nil), 1)
+	assert.Empty(t, b.Refused([]string{"a"}))
+	assert.Equal(t, "2001:db8:0:2::/64", b.Subnets[3].Prefix.String(), "c stays off a's old /64")
+	_, err = ParseLock("plan.lock", b.Lock.Bytes())
+	require.NoError(t, err)
+}
+
+// TestRenamedLockKeepsAddresses: after Lock.Rename, the renamed subnet and
+// its hosts, stable ones included, keep every address; a rename made
+// only in the plan is suggested.
+func TestRenamedLockKeepsAddresses(t *testing.T) {
+	src := `prefix: 2001:db8::/48
+domain: example.com
+secret: s
+subnets:
+  - {name: bulk, size: 64, hosts: [{name: b1, scheme: stable}, {name: b2}]}
+`
+	p, err := ParseFile("plan.yaml", []byte(src))
+	require.NoError(t, err)
+	a, err := Allocate(p, nil)
+	require.NoError(t, err)
+	p, err = ParseFile("plan.yaml", []byte(strings.Replace(src, "name: bulk,", "name: bulk-east,", 1)))
+	require.NoError(t, err)
+	hint, err := Allocate(p, a.Lock)
+	require.NoError(t, err)
+	assert.Equal(t, []Rename{{KindSubnet, "bulk", "bulk-east"}}, hint.Renames)
+	assert.NotEqual(t, a.Hosts[0].Addr, hint.Hosts[0].Addr, "without the rename, a new place")
+
+	lock := a.Lock.Clone()
+	require.NoError(t, lock.Rename("bulk", "bulk-east"))
+	b, err := Allocate(p, lock)
+	require.NoError(t, err)
+	assert.Empty(t, b.Moves)
+	assert.Empty(t, b.Renames)
+	assert.Empty(t, b.Held)
+	for i := range a.Hosts {
+		assert.Equal(t, a.Hosts[i].Addr, b.Hosts[i].Addr, b.Hosts[i].Path)
+	}
 }
 
 // TestAllocateCollisionsWithTheLock: a collision names both sides, also

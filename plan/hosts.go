@@ -6,13 +6,20 @@ import (
 )
 
 // hostsIn places the hosts of the /64 subnet at index i of
-// Allocation.Subnets, which is at p. Locked sequential hosts keep their
-// address; every other scheme computes its ID from the plan, so the plan
-// is the truth for it; new sequential hosts take the lowest free ID from
+// Allocation.Subnets, which is at p. Locked sequential and stable hosts
+// keep their interface ID, so a rename, a new secret or a renumbered
+// subnet leaves it as it was; every other scheme computes its ID from the
+// plan, and where that differs from the lock the host moves (a Move the
+// caller may refuse). New sequential hosts take the lowest free ID from
 // ::1 (never the all-zero Subnet-Router anycast ID, RFC 4291 §2.6.1).
 func (r *run) hostsIn(i int, p netip.Prefix) {
 	s, path := r.a.Subnets[i].Subnet, r.a.Subnets[i].Path
 	held := r.heldUnder(KindHost, path)
+	for _, e := range r.heldUnder(KindVacated, path) {
+		if e.Prefix.Bits() == 128 {
+			held = append(held, e)
+		}
+	}
 	if !s.Gateway.IsValid() && len(s.Hosts) == 0 && len(held) == 0 {
 		return // as most /64s of a large plan: nothing to claim an ID for
 	}
@@ -40,6 +47,12 @@ func (r *run) hostsIn(i int, p netip.Prefix) {
 		}
 		claim(IIDOf(e.Prefix.Addr()), label{"removed host %q (held by the lock until released)", e.Path}, s.Pos)
 	}
+	// Dynamic hosts have no address, but one that had one keeps it held.
+	for j := r.subs[i].hosts; j < r.subs[i+1].hosts; j++ {
+		if e, ok := r.was(r.hostWas[j]); ok && r.a.Hosts[j].Host.Scheme == SchemeDynamic {
+			claim(IIDOf(e.Prefix.Addr()), label{"the address host %q had before it became dynamic (held by the lock until released)", r.a.Hosts[j].Path}, s.Pos)
+		}
+	}
 	var fresh []int
 	for j := r.subs[i].hosts; j < r.subs[i+1].hosts; j++ {
 		h := r.a.Hosts[j].Host
@@ -47,14 +60,17 @@ func (r *run) hostsIn(i int, p netip.Prefix) {
 		switch h.Scheme {
 		case SchemeDynamic:
 			continue
-		case SchemeSequential:
+		case SchemeSequential, SchemeStable:
 			e, ok := r.was(r.hostWas[j])
-			if !ok || !p.Contains(e.Prefix.Addr()) {
-				fresh = append(fresh, j)
-				continue
+			if !ok {
+				if h.Scheme == SchemeSequential {
+					fresh = append(fresh, j)
+					continue
+				}
+				break
 			}
-			if claim(IIDOf(e.Prefix.Addr()), what, h.Pos) {
-				r.a.Hosts[j].Addr = e.Prefix.Addr()
+			if iid := IIDOf(e.Prefix.Addr()); claim(iid, what, h.Pos) {
+				r.a.Hosts[j].Addr, _ = AddrWithIID(p, iid)
 			}
 			continue
 		}
@@ -146,6 +162,11 @@ func (s SubnetAlloc) Gateway() netip.Addr {
 func (r *run) linksIn(i int, p netip.Prefix) {
 	s, path := r.a.Subnets[i].Subnet, r.a.Subnets[i].Path
 	held := r.heldUnder(KindLink, path)
+	for _, e := range r.heldUnder(KindVacated, path) {
+		if e.Prefix.Bits() == 127 {
+			held = append(held, e)
+		}
+	}
 	if len(s.Links) == 0 && len(held) == 0 {
 		return
 	}
@@ -169,15 +190,18 @@ func (r *run) linksIn(i int, p netip.Prefix) {
 	}
 	var fresh []int
 	for j := r.subs[i].links; j < r.subs[i+1].links; j++ {
-		if e, ok := r.was(r.linkWas[j]); ok && p.Contains(e.Prefix.Addr()) {
-			if err := o.takeKid(j, e.Prefix); err != nil {
-				r.fail(links[j].Link.Pos, "%v", err)
-				continue
-			}
-			links[j].Prefix = e.Prefix
+		e, ok := r.was(r.linkWas[j])
+		if !ok {
+			fresh = append(fresh, j)
 			continue
 		}
-		fresh = append(fresh, j)
+		at, _ := AddrWithIID(p, IIDOf(e.Prefix.Addr())) // where the subnet is now
+		q := netip.PrefixFrom(at, 127)
+		if err := o.takeKid(j, q); err != nil {
+			r.fail(links[j].Link.Pos, "%v", err)
+			continue
+		}
+		links[j].Prefix = q
 	}
 	for _, j := range fresh {
 		q, err := a.Next(127)

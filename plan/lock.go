@@ -186,10 +186,21 @@ func (l *Lock) Release(path string) ([]Entry, error) {
 }
 
 // ReleaseVacated removes only the space that the entry at path, or any
-// entry below it, left behind when it was renumbered or shrunk. It is
-// the release for an entry the plan still has.
+// entry below it, left behind when it was renumbered or shrunk, with the
+// held entries that lie in it (removed hosts of a subnet that moved
+// away): it is the release for an entry the plan still has.
 func (l *Lock) ReleaseVacated(path string) ([]Entry, error) {
-	return l.release(path, func(e Entry) bool { return e.Kind == KindVacated })
+	var space []netip.Prefix
+	for _, e := range l.list {
+		if e.Kind == KindVacated && under(e.Path, path) {
+			space = append(space, e.Prefix)
+		}
+	}
+	return l.release(path, func(e Entry) bool {
+		return e.Kind == KindVacated || slices.ContainsFunc(space, func(v netip.Prefix) bool {
+			return v.Bits() <= e.Prefix.Bits() && v.Contains(e.Prefix.Addr())
+		})
+	})
 }
 
 func (l *Lock) release(path string, which func(Entry) bool) ([]Entry, error) {

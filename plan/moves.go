@@ -1,0 +1,138 @@
+package plan
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// moves finds what the run placed somewhere other than the old lock had
+// it, and holds the space each move leaves. A subnet that grew around its
+// old space, or shrank to the start of it, has not moved: every address
+// it kept is where it was. What a shrink gave up is vacated all the same,
+// since held entries and moved hosts may have been there.
+func (r *run) moves() {
+	a := r.a
+	var vacated []Entry
+	moved := func(path string, was, now netip.Prefix) {
+		e := Entry{Kind: KindHost, Path: path, Prefix: now}
+		switch {
+		case now.Bits() == 127:
+			e.Kind = KindLink
+		case now.Bits() <= 64:
+			e.Kind = KindSubnet
+		}
+		if e.Kind == KindHost || e.Kind == KindLink || !was.Overlaps(now) {
+			a.Moves = append(a.Moves, Change{Op: '~', Entry: e, Was: was})
+			vacated = append(vacated, Entry{KindVacated, path, was})
+			return
+		}
+		for _, piece := range without(was, now) { // shrunk in place
+			vacated = append(vacated, Entry{KindVacated, path, piece})
+		}
+	}
+	for i, s := range a.Subnets {
+		if old, ok := r.was(r.subs[i].was); ok && s.Prefix.IsValid() && old.Prefix != s.Prefix {
+			moved(s.Path, old.Prefix, s.Prefix)
+		}
+	}
+	for j, h := range a.Hosts {
+		old, ok := r.was(r.hostWas[j])
+		switch {
+		case !ok:
+		case !h.Addr.IsValid(): // now dynamic, or failed: its address stays held
+			r.held = append(r.held, old)
+		case old.Prefix.Addr() != h.Addr:
+			moved(h.Path, old.Prefix, netip.PrefixFrom(h.Addr, 128))
+		}
+	}
+	for j, l := range a.Links {
+		if old, ok := r.was(r.linkWas[j]); ok && l.Prefix.IsValid() && old.Prefix != l.Prefix {
+			moved(l.Path, old.Prefix, l.Prefix)
+		}
+	}
+	// Space inside what an enclosing entry vacated is held by that.
+	for _, v := range vacated {
+		if !slices.ContainsFunc(vacated, func(o Entry) bool {
+			return o.Path != v.Path && under(v.Path, o.Path) && o.Prefix.Bits() <= v.Prefix.Bits() && o.Prefix.Contains(v.Prefix.Addr())
+		}) {
+			r.held = append(r.held, v)
+		}
+	}
+	slices.SortFunc(a.Moves, func(x, y Change) int { return compareEntries(Entry{x.Entry.Kind, x.Entry.Path, x.Was}, Entry{y.Entry.Kind, y.Entry.Path, y.Was}) })
+}
+
+// without returns the prefixes that cover outer but not inner, which lies
+// inside it: the halves not holding inner at each length below outer's.
+func without(outer, inner netip.Prefix) []netip.Prefix {
+	var out []netip.Prefix
+	for bits := outer.Bits() + 1; bits <= inner.Bits(); bits++ {
+		half := u128From(netip.PrefixFrom(inner.Addr(), bits).Masked().Addr())
+		bit := u128{0, 1}.shl(128 - bits) // the last bit of the prefix, flipped for the other half
+		other := half.or(bit)
+		if !half.and(bit).isZero() {
+			other = half.and(bit.not())
+		}
+		out = append(out, netip.PrefixFrom(other.addr(), bits))
+	}
+	return out
+}
+
+// renames pairs, under each parent that is still in the plan, an entry
+// gone from the plan with a new one of the same kind and size, where
+// there is exactly one of each: most likely a rename, which the user can
+// make with its addresses kept.
+func (r *run) renames() []Rename {
+	type shape struct {
+		kind Kind
+		dir  string
+		bits int
+	}
+	live := map[string]bool{"": true}
+	for _, s := range r.a.Subnets {
+		live[s.Path] = true
+	}
+	gone := map[shape][]string{}
+	for dir, es := range r.gone {
+		if !live[dir] {
+			continue
+		}
+		for _, e := range es {
+			if e.Kind != KindVacated {
+				gone[shape{e.Kind, dir, e.Prefix.Bits()}] = append(gone[shape{e.Kind, dir, e.Prefix.Bits()}], e.Path)
+			}
+		}
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	added := map[shape][]string{}
+	add := func(kind Kind, path string, bits int, was int) {
+		if was < 0 {
+			dir, _ := splitPath(path)
+			k := shape{kind, dir, bits}
+			if len(gone[k]) > 0 {
+				added[k] = append(added[k], path)
+			}
+		}
+	}
+	for i, s := range r.a.Subnets {
+		add(KindSubnet, s.Path, s.Subnet.Size, r.subs[i].was)
+	}
+	for j, h := range r.a.Hosts {
+		if h.Addr.IsValid() {
+			add(KindHost, h.Path, 128, r.hostWas[j])
+		}
+	}
+	for j, l := range r.a.Links {
+		add(KindLink, l.Path, 127, r.linkWas[j])
+	}
+	var out []Rename
+	for k, news := range added {
+		if olds := gone[k]; len(olds) == 1 && len(news) == 1 {
+			out = append(out, Rename{k.kind, olds[0], news[0]})
+		}
+	}
+	slices.SortFunc(out, func(x, y Rename) int { return strings.Compare(x.Old, y.Old) })
+	return out
+}
