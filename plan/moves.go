@@ -59,7 +59,9 @@ func (r *run) moves() {
 			r.held = append(r.held, v)
 		}
 	}
-	slices.SortFunc(a.Moves, func(x, y Change) int { return compareEntries(Entry{x.Entry.Kind, x.Entry.Path, x.Was}, Entry{y.Entry.Kind, y.Entry.Path, y.Was}) })
+	slices.SortFunc(a.Moves, func(x, y Change) int {
+		return compareEntries(Entry{x.Entry.Kind, x.Entry.Path, x.Was}, Entry{y.Entry.Kind, y.Entry.Path, y.Was})
+	})
 }
 
 // without returns the prefixes that cover outer but not inner, which lies
