@@ -114,6 +114,8 @@ func FuzzParseLock(f *testing.F) {
 	f.Add(lockHead)
 	f.Add(lockHead + "subnet 2001:db8:d6::/64 a\nhost 2001:db8:d6::1 a/h\nlink 2001:db8:d6:1::2/127 p/l\n")
 	f.Add("ip6plan-lock v1\r\nprefix 2001:db8:d6::/48\r\nhost 2001:db8:d6::1 a/mx.example.com.\r\n")
+	f.Add(sealed(lockHead + "subnet 2001:db8:d6::/56 a\nvacated 2001:db8:d6:100::/56 a\nsubnet 2001:db8:d6::/64 a/b\nhost 2001:db8:d6::1 a/b/h\n"))
+	f.Add(sealed(lockHead+"subnet 2001:db8:d6::/64 a\n") + "<<<<<<< ours\n=======\n>>>>>>> theirs\n")
 	if data, err := os.ReadFile("testdata/example.lock.golden"); err == nil {
 		f.Add(string(data))
 	}
