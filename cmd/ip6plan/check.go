@@ -89,7 +89,7 @@ The exit status is 1 when a check fails, 2 when the checks could not be made
 			if output != "table" && output != "json" {
 				return &exitError{exitInput, fmt.Errorf("unknown output format %q; want table or json", output)}
 			}
-			a, _, err := flags.load(c)
+			a, err := flags.loadCurrent(c)
 			if err != nil {
 				return err
 			}

@@ -77,16 +77,13 @@ like 'ip6plan plan' does: these addresses are now in use.`,
 					return &exitError{exitInput, fmt.Errorf("output directory %s does not exist; create it first", dir)}
 				}
 			}
-			a, old, err := flags.load(c)
+			a, err := flags.loadCurrent(c)
 			if err != nil {
 				return err
 			}
 			files, err := config.Generate(kind, a, config.Options{Hosts: hosts, Iface: iface})
 			if err != nil {
 				return &exitError{exitInput, err}
-			}
-			if err := flags.saveLock(old, a.Lock); err != nil {
-				return err
 			}
 			out := c.OutOrStdout()
 			if dir == "" {

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +18,7 @@ import (
 type planFlags struct {
 	file string
 	lock string
+	wait time.Duration // for the commands that write the lock
 }
 
 func (f *planFlags) register(c *cobra.Command) {
@@ -21,6 +26,11 @@ func (f *planFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&f.lock, "lock", "", "lock file (default: the plan's path with .lock)")
 	c.MarkFlagRequired("file")
 	c.MarkFlagFilename("file", "yaml", "yml", "json")
+}
+
+// registerWait adds --wait to a command that writes the lock.
+func (f *planFlags) registerWait(c *cobra.Command) {
+	c.Flags().DurationVar(&f.wait, "wait", 30*time.Second, "how long to wait for another ip6plan run that is writing the same lock")
 }
 
 // lockPath returns the lock file to use, or "" for a plan on stdin
@@ -32,8 +42,29 @@ func (f *planFlags) lockPath() string {
 	return planfile.LockPath(f.file)
 }
 
-// load reads the plan and its lock and allocates, reporting warnings and
-// held entries on stderr.
+// hold takes the exclusive lock on the lock file, so that no other run
+// reads or writes it until the returned func releases it: a command that
+// writes the lock holds it from reading the plan to writing the lock.
+// Without a lock file there is nothing to hold.
+func (f *planFlags) hold(c *cobra.Command) (func(), error) {
+	path := f.lockPath()
+	if path == "" {
+		return func() {}, nil
+	}
+	l, err := planfile.LockExclusive(path, f.wait, func() {
+		fmt.Fprintf(c.ErrOrStderr(), "ip6plan: waiting for another ip6plan run to finish with %s\n", path)
+	})
+	if errors.Is(err, planfile.ErrBusy) {
+		return nil, &exitError{exitFindings, fmt.Errorf("%w: nothing was done; run the command again once the other run is over, or wait longer with --wait", err)}
+	}
+	if err != nil {
+		return nil, &exitError{exitInput, err}
+	}
+	return func() { l.Unlock() }, nil
+}
+
+// load reads the plan and its lock and allocates, reporting warnings,
+// held entries and likely renames on stderr.
 func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error) {
 	p, err := planfile.Read(f.file, c.InOrStdin())
 	if err != nil {
@@ -50,19 +81,79 @@ func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error)
 		return nil, nil, &exitError{exitInput, err}
 	}
 	stderr := c.ErrOrStderr()
+	if old.Legacy() {
+		fmt.Fprintf(stderr, "ip6plan: warning: %s is in the v1 format, which cannot show a lost line; ip6plan plan -f %s rewrites it as v2\n", f.lockPath(), f.file)
+	}
 	for _, w := range a.Warnings {
 		fmt.Fprintf(stderr, "ip6plan: warning: %s\n", w)
 	}
 	for _, e := range a.Held {
+		if e.Kind == plan.KindVacated {
+			fmt.Fprintf(stderr, "ip6plan: held: %s (left behind when %s moved; free it with: ip6plan release -f %s %s)\n", e, e.Path, f.file, e.Path)
+			continue
+		}
 		fmt.Fprintf(stderr, "ip6plan: held: %s (gone from the plan; free it with: ip6plan release -f %s %s)\n", e, f.file, e.Path)
+	}
+	for _, r := range a.Renames {
+		fmt.Fprintf(stderr, "ip6plan: hint: %s %q is gone and %q is new: if you renamed it, run ip6plan rename -f %s %s %s to keep its addresses\n", r.Kind, r.Old, r.New, f.file, r.Old, r.New)
 	}
 	return a, old, nil
 }
 
-// saveLock writes the lock when it differs from the one read, atomically.
+// loadCurrent loads the plan for a command that only reads the lock: the
+// lock must already hold everything the plan places, where the plan
+// places it. A command that publishes addresses never places anything
+// itself, or an address could reach DNS before the lock records it.
+func (f *planFlags) loadCurrent(c *cobra.Command) (*plan.Allocation, error) {
+	a, old, err := f.load(c)
+	if err != nil {
+		return nil, err
+	}
+	path := f.lockPath()
+	if path == "" {
+		return a, nil
+	}
+	if old == nil {
+		return nil, &exitError{exitFindings, fmt.Errorf("there is no lock file %s yet, so nothing of the plan is placed for good: run ip6plan plan -f %s first", path, f.file)}
+	}
+	changes := plan.Diff(old, a.Lock)
+	if len(changes) == 0 {
+		return a, nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "the lock %s is behind the plan:", path)
+	for _, ch := range changes {
+		switch ch.Op {
+		case '+':
+			fmt.Fprintf(&b, "\nthe lock does not have %s %s (the plan would place it at %s)", ch.Entry.Kind, ch.Entry.Path, where(ch.Entry))
+		case '~':
+			fmt.Fprintf(&b, "\nthe lock has %s %s at %s; the plan would move it to %s", ch.Entry.Kind, ch.Entry.Path, whereWas(ch), where(ch.Entry))
+		default:
+			fmt.Fprintf(&b, "\nthe plan would drop %s from the lock", ch.Entry)
+		}
+	}
+	fmt.Fprintf(&b, "\nrun ip6plan plan -f %s first", f.file)
+	return nil, &exitError{exitFindings, errors.New(b.String())}
+}
+
+// where returns an entry's address (a host's) or prefix as text.
+func where(e plan.Entry) string {
+	if e.Kind == plan.KindHost {
+		return e.Prefix.Addr().String()
+	}
+	return e.Prefix.String()
+}
+
+// whereWas returns where a moved entry was, as text.
+func whereWas(ch plan.Change) string {
+	return where(plan.Entry{Kind: ch.Entry.Kind, Prefix: ch.Was})
+}
+
+// saveLock writes the lock when it differs from the one read, or when the
+// one read is in the old format, atomically.
 func (f *planFlags) saveLock(old, now *plan.Lock) error {
 	path := f.lockPath()
-	if path == "" || old != nil && len(plan.Diff(old, now)) == 0 {
+	if path == "" || old != nil && !old.Legacy() && len(plan.Diff(old, now)) == 0 {
 		return nil
 	}
 	if err := planfile.WriteAtomic(path, now.Bytes(), 0o644); err != nil {
@@ -73,9 +164,11 @@ func (f *planFlags) saveLock(old, now *plan.Lock) error {
 
 func newPlanCmd() *cobra.Command {
 	var (
-		flags  planFlags
-		output string
-		dryRun bool
+		flags    planFlags
+		output   string
+		dryRun   bool
+		check    bool
+		renumber []string
 	)
 	c := &cobra.Command{
 		Use:   "plan -f PLAN",
@@ -83,26 +176,65 @@ func newPlanCmd() *cobra.Command {
 		Long: `plan allocates every subnet, host and link of the plan, keeping each entry the
 lock file already has where it is, writes the lock back atomically and prints
 the allocation: subnets, hosts with their PTR names, the reverse zones that
-cover the prefix, and the domain's SPF record. With --dry-run it prints what
-would change in the lock and writes nothing.`,
+cover the prefix, and the domain's SPF record.
+
+Nothing the lock has placed moves unless you ask: when the plan would put an
+entry elsewhere (a resize that cannot stay in place, a changed pin or
+address), plan lists every move, writes nothing and exits 1. --renumber PATH
+accepts the moves of PATH and everything inside it; the space they leave
+stays held until released.
+
+With --dry-run it prints what would change in the lock and writes nothing.
+--check does the same and exits 1 when the lock is not current, for CI.`,
 		Example: `  ip6plan plan -f testdata/example.yaml
   ip6plan plan -f plan.yaml -o json | jq '.hosts[].address'
-  ip6plan plan -f plan.yaml --dry-run`,
+  ip6plan plan -f plan.yaml --dry-run
+  ip6plan plan -f plan.yaml --check
+  ip6plan plan -f plan.yaml --renumber site-a`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			write, ok := writers[output]
 			if !ok {
 				return &exitError{exitInput, fmt.Errorf("unknown output format %q; want table, csv, json or markdown", output)}
 			}
+			readOnly := dryRun || check
+			if !readOnly {
+				unlock, err := flags.hold(c)
+				if err != nil {
+					return err
+				}
+				defer unlock()
+			}
 			a, old, err := flags.load(c)
 			if err != nil {
 				return err
 			}
-			if dryRun {
-				return printDiff(c.OutOrStdout(), old, a.Lock)
+			for _, p := range renumber {
+				if !moves(a.Moves, p) {
+					fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: --renumber %s: nothing at or below %s moves\n", p, p)
+				}
+			}
+			refused := a.Refused(renumber)
+			if readOnly {
+				changes, err := printDiff(c.OutOrStdout(), old, a.Lock)
+				switch {
+				case err != nil:
+					return err
+				case len(refused) > 0:
+					return refuseMoves(flags.lockPath(), refused)
+				case check && (changes > 0 || old.Legacy()):
+					return &exitError{exitFindings, fmt.Errorf("the lock %s is not current: run ip6plan plan -f %s", flags.lockPath(), flags.file)}
+				}
+				return nil
+			}
+			if len(refused) > 0 {
+				return refuseMoves(flags.lockPath(), refused)
 			}
 			if err := flags.saveLock(old, a.Lock); err != nil {
 				return err
+			}
+			for _, m := range a.Moves {
+				fmt.Fprintf(c.ErrOrStderr(), "ip6plan: renumbered: %s\n", m)
 			}
 			v, err := newView(a)
 			if err != nil {
@@ -112,69 +244,147 @@ would change in the lock and writes nothing.`,
 		},
 	}
 	flags.register(c)
+	flags.registerWait(c)
 	c.Flags().StringVarP(&output, "output", "o", "table", "output format: table, csv, json or markdown")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "print the changes to the lock and write nothing")
+	c.Flags().BoolVar(&check, "check", false, "print the changes to the lock, write nothing, and exit 1 if there are any")
+	c.Flags().StringArrayVar(&renumber, "renumber", nil, "accept moving the entry at this path and everything inside it (repeat for more)")
 	c.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"table", "csv", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
 
-func printDiff(w io.Writer, old, now *plan.Lock) error {
+// moves reports whether any of the moves is at or below path.
+func moves(ms []plan.Change, path string) bool {
+	for _, m := range ms {
+		if m.Entry.Path == path || strings.HasPrefix(m.Entry.Path, path+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// refuseMoves is the error of a run that would move entries the user did
+// not name: each move, and the --renumber flags that would accept them.
+func refuseMoves(lockPath string, refused []plan.Change) error {
+	var b strings.Builder
+	lock := lockPath
+	if lock == "" {
+		lock = "the lock"
+	}
+	fmt.Fprintf(&b, "the plan would move %d %s that %s has placed; an address that moves loses its reputation, so nothing was written:", len(refused), plural(len(refused), "entry", "entries"), lock)
+	for _, m := range refused {
+		fmt.Fprintf(&b, "\n%s", m)
+	}
+	// The fewest paths that cover every move: a path covers those below it.
+	var paths, top []string
+	for _, m := range refused {
+		paths = append(paths, m.Entry.Path)
+	}
+	slices.SortStableFunc(paths, func(a, b string) int { return strings.Count(a, "/") - strings.Count(b, "/") })
+	for _, p := range paths {
+		if !slices.ContainsFunc(top, func(t string) bool { return p == t || strings.HasPrefix(p, t+"/") }) {
+			top = append(top, p)
+		}
+	}
+	fmt.Fprintf(&b, "\nto renumber them, run plan again with --renumber %s (a path covers everything inside it); the space they leave stays held until you release it. Or change the plan so that they fit where they are.", strings.Join(top, " --renumber "))
+	return &exitError{exitFindings, errors.New(b.String())}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// printDiff prints the changes from old to now, one a line, or "no
+// changes", and returns how many there are.
+func printDiff(w io.Writer, old, now *plan.Lock) (int, error) {
 	changes := plan.Diff(old, now)
 	if len(changes) == 0 {
 		_, err := fmt.Fprintln(w, "no changes")
-		return err
+		return 0, err
 	}
 	for _, ch := range changes {
-		fmt.Fprintln(w, ch)
+		if _, err := fmt.Fprintln(w, ch); err != nil {
+			return 0, err
+		}
 	}
-	return nil
+	return len(changes), nil
 }
 
 func newReleaseCmd() *cobra.Command {
-	var (
-		flags planFlags
-		force bool
-	)
+	var flags planFlags
 	c := &cobra.Command{
 		Use:   "release -f PLAN PATH...",
 		Short: "Free held allocations so new entries may use their space",
 		Long: `An entry removed from the plan keeps its space in the lock, so nothing new is
-numbered into addresses that may still be in DNS, blocklists or firewalls.
-release drops such entries (and everything inside them) from the lock. PATH
-is the entry's path of names, as the lock and 'ip6plan plan' show it.`,
+numbered into addresses that may still be in DNS, blocklists or firewalls,
+and so does the space an entry left behind when it was renumbered. release
+drops such entries (and everything inside them) from the lock. PATH is the
+entry's path of names, as the lock and 'ip6plan plan' show it.
+
+An entry the plan still has is not released: its addresses would go to the
+next entry that needs space. For such a PATH, release frees only the space it
+left behind when it was renumbered, if any, and otherwise exits 1.`,
 		Example: `  ip6plan release -f plan.yaml mail-old
   ip6plan release -f plan.yaml site-a/servers/www`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, paths []string) error {
+			if flags.lockPath() == "" {
+				return &exitError{exitInput, fmt.Errorf("a plan read from stdin has no lock file: name it with --lock")}
+			}
+			unlock, err := flags.hold(c)
+			if err != nil {
+				return err
+			}
+			defer unlock()
 			a, old, err := flags.load(c)
 			if err != nil {
 				return err
 			}
 			path := flags.lockPath()
-			if old == nil || path == "" {
-				return &exitError{exitInput, fmt.Errorf("there is no lock file to release entries from")}
+			if old == nil {
+				return &exitError{exitInput, fmt.Errorf("there is no lock file %s to release entries from", path)}
 			}
+			var gone []plan.Entry
 			for _, p := range paths {
-				if !force && inPlan(a, p) {
-					return &exitError{exitInput, fmt.Errorf("%s is still in the plan; releasing it would renumber it: remove it from the plan first, or use --force", p)}
+				release := old.Release
+				if inPlan(a, p) {
+					if !vacatedUnder(old, p) {
+						return &exitError{exitFindings, fmt.Errorf("%s is still in the plan; releasing it would hand its addresses to the next entry that needs space, so nothing was released. Remove it from the plan first (its space is then held until you release it), or, to move it, change the plan and run ip6plan plan -f %s --renumber %s", p, flags.file, p)}
+					}
+					release = old.ReleaseVacated
 				}
-				gone, err := old.Release(p)
+				g, err := release(p)
 				if err != nil {
 					return &exitError{exitInput, fmt.Errorf("release %s: %w", p, err)}
 				}
-				for _, e := range gone {
-					fmt.Fprintf(c.OutOrStdout(), "- %s\n", e)
-				}
+				gone = append(gone, g...)
 			}
 			if err := planfile.WriteAtomic(path, old.Bytes(), 0o644); err != nil {
 				return &exitError{exitInput, err}
+			}
+			for _, e := range gone {
+				fmt.Fprintf(c.OutOrStdout(), "- %s\n", e)
 			}
 			return nil
 		},
 	}
 	flags.register(c)
-	c.Flags().BoolVar(&force, "force", false, "release entries the plan still has (they will be renumbered)")
+	flags.registerWait(c)
 	return c
+}
+
+// vacatedUnder reports whether the lock holds space vacated by the entry
+// at path or one below it.
+func vacatedUnder(l *plan.Lock, path string) bool {
+	for _, e := range l.Entries() {
+		if e.Kind == plan.KindVacated && (e.Path == path || strings.HasPrefix(e.Path, path+"/")) {
+			return true
+		}
+	}
+	return false
 }
 
 // inPlan reports whether path names a subnet, host or link of the plan.

@@ -34,7 +34,7 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
   ip6plan ready -f plan.yaml --host mta1,mta2`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			a, _, err := flags.load(c)
+			a, err := flags.loadCurrent(c)
 			if err != nil {
 				return err
 			}

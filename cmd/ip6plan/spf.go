@@ -40,11 +40,8 @@ record published today, keeping its terms and order, and reports each change.`,
 			if output != "zone" && output != "text" {
 				return &exitError{exitInput, fmt.Errorf("unknown output %q; want zone or text", output)}
 			}
-			a, old, err := flags.load(c)
+			a, err := flags.loadCurrent(c)
 			if err != nil {
-				return err
-			}
-			if err := flags.saveLock(old, a.Lock); err != nil {
 				return err
 			}
 			if merge != "" {

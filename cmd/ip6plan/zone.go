@@ -132,17 +132,11 @@ func (f *zoneFlags) run(c *cobra.Command) error {
 	return nil
 }
 
-// allocate loads the plan and keeps its lock up to date: addresses that
-// reach DNS must be locked, or a later edit could move them.
+// allocate loads the plan, whose lock must already place every entry:
+// addresses that reach DNS must be locked first, or a later edit could
+// move them, and only plan writes the lock.
 func (f *zoneFlags) allocate(c *cobra.Command) (*plan.Allocation, error) {
-	a, old, err := f.load(c)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.saveLock(old, a.Lock); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return f.loadCurrent(c)
 }
 
 func (f *zoneFlags) writeBind(w io.Writer, a *plan.Allocation, zones []records.ReverseZone, cfg records.ZoneConfig, hosts []records.Host) error {
