@@ -90,9 +90,15 @@ func (r *run) renames() []Rename {
 		dir  string
 		bits int
 	}
-	live := map[string]bool{"": true}
+	if len(r.gone) == 0 {
+		return nil
+	}
+	live := make(map[string]bool, len(r.gone)) // of the parents of gone entries, which are still in the plan
+	live[""] = true
 	for _, s := range r.a.Subnets {
-		live[s.Path] = true
+		if _, ok := r.gone[s.Path]; ok {
+			live[s.Path] = true
+		}
 	}
 	gone := map[shape][]string{}
 	for dir, es := range r.gone {
