@@ -656,3 +656,27 @@ subnets:
 		})
 	}
 }
+
+// TestChangedAddressIsAMove: an explicit address changed in the plan is
+// a move; the old address is held, so a new host does not take it.
+func TestChangedAddressIsAMove(t *testing.T) {
+	src := `prefix: 2001:db8::/48
+domain: example.com
+subnets:
+  - {name: mail, size: 64, hosts: [{name: mta1, address: "::1"}]}
+`
+	p, err := ParseFile("plan.yaml", []byte(src))
+	require.NoError(t, err)
+	a, err := Allocate(p, nil)
+	require.NoError(t, err)
+	p, err = ParseFile("plan.yaml", []byte(strings.Replace(src, `address: "::1"}`, `address: "::25"}, {name: new}`, 1)))
+	require.NoError(t, err)
+	b, err := Allocate(p, a.Lock)
+	require.NoError(t, err)
+	require.Len(t, b.Moves, 1)
+	assert.Equal(t, "~ host 2001:db8::25 mail/mta1 (was 2001:db8::1)", b.Moves[0].String())
+	assert.Equal(t, "2001:db8::2", b.Hosts[1].Addr.String(), "the new host stays off ::1")
+	assert.Equal(t, []Entry{{KindVacated, "mail/mta1", MustParsePrefix("2001:db8::1/128")}}, b.Held)
+	_, err = ParseLock("plan.lock", b.Lock.Bytes())
+	require.NoError(t, err)
+}

@@ -83,6 +83,12 @@ func (r *run) hostsIn(i int, p netip.Prefix) {
 			r.a.Hosts[j].Addr, _ = AddrWithIID(p, iid)
 		}
 	}
+	// A host whose address the plan changed leaves the old one held.
+	for j := r.subs[i].hosts; j < r.subs[i+1].hosts; j++ {
+		if e, ok := r.was(r.hostWas[j]); ok && r.a.Hosts[j].Addr.IsValid() && r.a.Hosts[j].Addr != e.Prefix.Addr() && p.Contains(e.Prefix.Addr()) {
+			claim(IIDOf(e.Prefix.Addr()), label{"the address host %q leaves (held by the lock until released)", r.a.Hosts[j].Path}, r.a.Hosts[j].Host.Pos)
+		}
+	}
 	next := uint64(1)
 	for _, j := range fresh {
 		for {
