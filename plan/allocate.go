@@ -80,7 +80,7 @@ func (f Finding) String() string { return (&Error{Pos: f.Pos, Msg: f.Msg}).Error
 // the same plan always gives the same allocation.
 func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 	if lock != nil && lock.Prefix.IsValid() && lock.Prefix != p.Prefix {
-		return nil, errorAt(p.Pos, "the lock was made for %s but the plan's prefix is %s; renumbering moves every allocation, so delete the lock file to start over", lock.Prefix, p.Prefix)
+		return nil, errorAt(p.Pos, "the lock was made for %s but the plan's prefix is %s; a new prefix renumbers every allocation: if that is what you mean, move the lock aside (keep it, as the record of what the old prefix has in DNS) and plan again; otherwise put the prefix back", lock.Prefix, p.Prefix)
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err

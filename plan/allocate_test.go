@@ -341,7 +341,7 @@ func TestAllocateLockForAnotherPrefix(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Allocate(p, lock)
 	require.Error(t, err)
-	assert.Equal(t, `plan.yaml:1:1: the lock was made for 2001:db8:d7::/48 but the plan's prefix is 2001:db8:d6::/48; renumbering moves every allocation, so delete the lock file to start over`, err.Error())
+	assert.Equal(t, `plan.yaml:1:1: the lock was made for 2001:db8:d7::/48 but the plan's prefix is 2001:db8:d6::/48; a new prefix renumbers every allocation: if that is what you mean, move the lock aside (keep it, as the record of what the old prefix has in DNS) and plan again; otherwise put the prefix back`, err.Error())
 }
 
 // TestAllocateRemovedSpaceIsHeld is the stability promise for removals: a
