@@ -71,7 +71,7 @@ with the DNS and mail settings that go with them.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{exitInput, fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
-	root.AddCommand(newPlanCmd(), newReleaseCmd(), newRenameCmd(), newZoneCmd(), newPTRCmd(), newSubnetCmd(), newHostCmd(), newDNSBLCmd(), newInitCmd(), newSchemaCmd(), newSPFCmd(), newConfigCmd(), newReadyCmd(), newCheckCmd(), newSurveyCmd())
+	root.AddCommand(newPlanCmd(), newReleaseCmd(), newRenameCmd(), newLockCmd(), newZoneCmd(), newPTRCmd(), newSubnetCmd(), newHostCmd(), newDNSBLCmd(), newInitCmd(), newSchemaCmd(), newSPFCmd(), newConfigCmd(), newReadyCmd(), newCheckCmd(), newSurveyCmd())
 	return root
 }
 

@@ -2,13 +2,18 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ip6plan/ip6plan/plan"
 )
 
 func TestMain(m *testing.M) {
@@ -27,7 +32,69 @@ func TestMain(m *testing.M) {
 			}
 			os.Exit(0)
 		},
+		// damage MODE N FILE damages a file in place as people and tools
+		// do: truncate drops its last N bytes, delete drops line N, dup
+		// repeats line N, conflict wraps line N in Git conflict markers.
+		"damage": damage,
+		// mklock FILE PREFIX [KIND WHERE PATH]... writes a lock with these
+		// entries, whole (with its end line) but not necessarily sound:
+		// overlapping entries, entries outside the prefix.
+		"mklock": mklock,
 	})
+}
+
+func damage() {
+	mode, file := os.Args[1], os.Args[3]
+	n, err := strconv.Atoi(os.Args[2])
+	data, rerr := os.ReadFile(file)
+	if err != nil || rerr != nil || len(os.Args) != 4 {
+		fmt.Fprintln(os.Stderr, "usage: damage truncate|delete|dup|conflict N FILE", err, rerr)
+		os.Exit(2)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	if mode != "truncate" && (n < 1 || n > len(lines)) {
+		fmt.Fprintf(os.Stderr, "damage: %s has no line %d\n", file, n)
+		os.Exit(2)
+	}
+	switch mode {
+	case "truncate":
+		data = data[:len(data)-n]
+	case "delete":
+		data = []byte(strings.Join(slices.Delete(lines, n-1, n), ""))
+	case "dup":
+		data = []byte(strings.Join(slices.Insert(lines, n, lines[n-1]), ""))
+	case "conflict":
+		out := slices.Concat(lines[:n-1], []string{"<<<<<<< HEAD\n", lines[n-1], "=======\n", ">>>>>>> other\n"}, lines[n:])
+		data = []byte(strings.Join(out, ""))
+	default:
+		fmt.Fprintf(os.Stderr, "damage: unknown mode %q\n", mode)
+		os.Exit(2)
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func mklock() {
+	args := os.Args[1:]
+	if len(args) < 2 || (len(args)-2)%3 != 0 {
+		fmt.Fprintln(os.Stderr, "usage: mklock FILE PREFIX [KIND WHERE PATH]...")
+		os.Exit(2)
+	}
+	l := plan.NewLock(netip.MustParsePrefix(args[1]))
+	kinds := map[string]plan.Kind{"subnet": plan.KindSubnet, "host": plan.KindHost, "link": plan.KindLink, "vacated": plan.KindVacated}
+	for i := 2; i < len(args); i += 3 {
+		where := args[i+1]
+		if !strings.Contains(where, "/") {
+			where += "/128"
+		}
+		l.Put(plan.Entry{Kind: kinds[args[i]], Prefix: netip.MustParsePrefix(where), Path: args[i+2]})
+	}
+	if err := os.WriteFile(args[0], l.Bytes(), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 }
 
 // TestScripts runs the behaviour tests in testdata/script: each .txtar

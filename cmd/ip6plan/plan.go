@@ -87,9 +87,19 @@ func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error)
 	for _, w := range a.Warnings {
 		fmt.Fprintf(stderr, "ip6plan: warning: %s\n", w)
 	}
+	vacated := map[plan.Entry]bool{} // space vacated before this run
+	for _, e := range old.Entries() {
+		if e.Kind == plan.KindVacated {
+			vacated[e] = true
+		}
+	}
 	for _, e := range a.Held {
 		if e.Kind == plan.KindVacated {
-			fmt.Fprintf(stderr, "ip6plan: held: %s (left behind when %s moved; free it with: ip6plan release -f %s %s)\n", e, e.Path, f.file, e.Path)
+			// Space vacated by this run's moves is reported once they
+			// are accepted.
+			if vacated[e] {
+				fmt.Fprintf(stderr, "ip6plan: held: %s (space %s left when it moved or shrank; free it with: ip6plan release -f %s %s)\n", e, e.Path, f.file, e.Path)
+			}
 			continue
 		}
 		fmt.Fprintf(stderr, "ip6plan: held: %s (gone from the plan; free it with: ip6plan release -f %s %s)\n", e, f.file, e.Path)
@@ -235,6 +245,11 @@ With --dry-run it prints what would change in the lock and writes nothing.
 			}
 			for _, m := range a.Moves {
 				fmt.Fprintf(c.ErrOrStderr(), "ip6plan: renumbered: %s\n", m)
+			}
+			for _, ch := range plan.Diff(old, a.Lock) {
+				if ch.Op == '+' && ch.Entry.Kind == plan.KindVacated {
+					fmt.Fprintf(c.ErrOrStderr(), "ip6plan: held: %s (space %s left when it moved or shrank; free it with: ip6plan release -f %s %s)\n", ch.Entry, ch.Entry.Path, flags.file, ch.Entry.Path)
+				}
 			}
 			v, err := newView(a)
 			if err != nil {

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/planfile"
+)
+
+func newLockCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "lock",
+		Short: "Check a lock file, or merge two as Git's merge driver",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return &exitError{exitInput, errors.New("say what to do: ip6plan lock check FILE, or ip6plan lock merge BASE OURS THEIRS")}
+		},
+	}
+	c.AddCommand(newLockCheckCmd(), newLockMergeCmd())
+	return c
+}
+
+func newLockCheckCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check FILE...",
+		Short: "Check that lock files are whole: exit 0 if so, 2 naming the damage",
+		Long: `check reads each lock file as plan does and reports whether it is whole: not
+cut short, no line lost, added or duplicated, no Git conflict markers, no
+entries that overlap or leave the prefix. The exit status is 0 when every
+file is whole and 2 when one is damaged, with the file, line and what to do.`,
+		Example: `  ip6plan lock check plan.lock
+  git show HEAD~1:plan.lock > /tmp/old.lock && ip6plan lock check /tmp/old.lock`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, files []string) error {
+			var errs []error
+			for _, name := range files {
+				data, err := os.ReadFile(name)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				l, err := plan.ParseLock(name, data)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				format := "v2"
+				if l.Legacy() {
+					format = "v1: ip6plan plan rewrites it as v2, which can show a lost line"
+				}
+				fmt.Fprintf(c.OutOrStdout(), "%s: ok, %d %s, prefix %s (format %s)\n", name, l.Len(), plural(l.Len(), "entry", "entries"), l.Prefix, format)
+			}
+			if len(errs) > 0 {
+				return &exitError{exitInput, errors.Join(errs...)}
+			}
+			return nil
+		},
+	}
+}
+
+func newLockMergeCmd() *cobra.Command {
+	var (
+		name string
+		wait time.Duration
+	)
+	c := &cobra.Command{
+		Use:   "merge BASE OURS THEIRS",
+		Short: "Merge two locks made on two branches into OURS (a Git merge driver)",
+		Long: `merge takes the lock both branches started from (BASE, which may be empty or
+missing) and the two branches' locks (OURS and THEIRS), and writes their union
+into OURS: entries added on either side are kept, entries released on one side
+and untouched on the other go. When the sides placed different entries on
+overlapping space, or one entry in two places, it names both entries, leaves
+OURS as it was and exits 1: only a person can say which keeps its addresses.
+A damaged lock is exit 2.
+
+As Git's merge driver for plan.lock:
+
+  git config merge.ip6plan-lock.name "ip6plan lock merge"
+  git config merge.ip6plan-lock.driver "ip6plan lock merge %O %A %B --name %P"
+  echo 'plan.lock merge=ip6plan-lock' >> .gitattributes`,
+		Example: `  git show :1:plan.lock > base.lock; git show :2:plan.lock > ours.lock; git show :3:plan.lock > theirs.lock
+  ip6plan lock merge base.lock ours.lock theirs.lock && cp ours.lock plan.lock`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) != 3 {
+				return &exitError{exitInput, fmt.Errorf("merge takes three locks: BASE OURS THEIRS; got %d", len(args))}
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			if name == "" {
+				name = args[1]
+			}
+			// OURS is a lock a plan may be using when it is run by hand;
+			// Git hands the driver temporary files, which have no sidecar,
+			// and must not be left one.
+			if _, err := os.Stat(planfile.FlockPath(args[1])); err == nil {
+				unlock, err := (&planFlags{file: args[1], lock: args[1], wait: wait}).hold(c)
+				if err != nil {
+					return err
+				}
+				defer unlock()
+			}
+			var locks [3]*plan.Lock
+			for i, side := range []string{"base", "ours", "theirs"} {
+				data, err := os.ReadFile(args[i])
+				switch {
+				case i == 0 && (errors.Is(err, fs.ErrNotExist) || err == nil && len(data) == 0):
+					continue // no common lock: both sides added everything
+				case err != nil:
+					return &exitError{exitInput, err}
+				}
+				l, err := plan.ParseLock(fmt.Sprintf("%s (%s)", name, side), data)
+				if err != nil {
+					return &exitError{exitInput, fmt.Errorf("%w\nthe %s side's lock is damaged, so the merge cannot be made", err, side)}
+				}
+				locks[i] = l
+			}
+			merged, err := plan.MergeLocks(locks[0], locks[1], locks[2])
+			if err != nil {
+				return &exitError{exitFindings, fmt.Errorf("%s: %w\n%s is left as it was on our side, without conflict markers", name, err, name)}
+			}
+			if err := planfile.WriteAtomic(args[1], merged.Bytes(), 0o644); err != nil {
+				return &exitError{exitInput, err}
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&name, "name", "", "the lock's path in the repository, for messages (Git's %P)")
+	c.Flags().DurationVar(&wait, "wait", 30*time.Second, "how long to wait for another ip6plan run that is writing OURS")
+	return c
+}
