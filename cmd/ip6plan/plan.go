@@ -354,18 +354,24 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 				return err
 			}
 			defer unlock()
-			a, old, err := flags.load(c)
+			// The plan is read, not allocated: a plan that does not fit
+			// until space is released must not stop the release.
+			pl, err := planfile.Read(flags.file, c.InOrStdin())
 			if err != nil {
-				return err
+				return &exitError{exitInput, err}
 			}
-			path := flags.lockPath()
+			lockPath := flags.lockPath()
+			old, err := planfile.ReadLock(lockPath)
+			if err != nil {
+				return &exitError{exitInput, err}
+			}
 			if old == nil {
-				return &exitError{exitInput, fmt.Errorf("there is no lock file %s to release entries from", path)}
+				return &exitError{exitInput, fmt.Errorf("there is no lock file %s to release entries from", lockPath)}
 			}
 			var gone []plan.Entry
 			for _, p := range paths {
 				release := old.Release
-				if inPlan(a, p) {
+				if planHas(pl, p) {
 					if !vacatedUnder(old, p) {
 						return &exitError{exitFindings, fmt.Errorf("%s is still in the plan; releasing it would hand its addresses to the next entry that needs space, so nothing was released. Remove it from the plan first (its space is then held until you release it), or, to move it, change the plan and run ip6plan plan -f %s --renumber %s", p, flags.file, p)}
 					}
@@ -377,7 +383,7 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 				}
 				gone = append(gone, g...)
 			}
-			if err := planfile.WriteAtomic(path, old.Bytes(), 0o644); err != nil {
+			if err := planfile.WriteAtomic(lockPath, old.Bytes(), 0o644); err != nil {
 				return &exitError{exitInput, err}
 			}
 			for _, e := range gone {
@@ -396,26 +402,6 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 func vacatedUnder(l *plan.Lock, path string) bool {
 	for _, e := range l.Entries() {
 		if e.Kind == plan.KindVacated && (e.Path == path || strings.HasPrefix(e.Path, path+"/")) {
-			return true
-		}
-	}
-	return false
-}
-
-// inPlan reports whether path names a subnet, host or link of the plan.
-func inPlan(a *plan.Allocation, path string) bool {
-	for _, s := range a.Subnets {
-		if s.Path == path {
-			return true
-		}
-	}
-	for _, h := range a.Hosts {
-		if h.Path == path {
-			return true
-		}
-	}
-	for _, l := range a.Links {
-		if l.Path == path {
 			return true
 		}
 	}
