@@ -359,7 +359,11 @@ func (r *run) block(prefix, was netip.Prefix, mode Mode, path string, reserved [
 	// Hosts and links of a /64 that has become a larger block keep their /64.
 	for _, e := range slices.Concat(r.heldUnder(KindHost, path), r.heldUnder(KindLink, path), r.heldUnder(KindVacated, path)) {
 		if p64 := netip.PrefixFrom(e.Prefix.Addr(), 64).Masked(); e.Prefix.Bits() > 64 && inside(p64, prefix) && a.IsFree(p64) {
-			o.take(p64, label{"the /64 of removed " + e.Kind.String() + " %q (held by the lock until released)", e.Path})
+			what := "removed " + e.Kind.String()
+			if e.Kind == KindVacated {
+				what = "the address left by"
+			}
+			o.take(p64, label{"the /64 of " + what + " %q (held by the lock until released)", e.Path})
 		}
 	}
 	var moving, pinned, rest []int
@@ -388,15 +392,20 @@ func (r *run) block(prefix, was netip.Prefix, mode Mode, path string, reserved [
 	// shrunk, the start of it. What it leaves is taken here, so that
 	// nothing else in this run lands on addresses that may carry its
 	// reputation; moves records it as vacated.
-	for _, i := range moving {
-		s := subnets[i].Subnet
+	olds := make([]netip.Prefix, len(moving))
+	for k, i := range moving {
 		old, _ := r.was(r.subs[i].was)
-		old.Prefix = shift(old.Prefix, was, prefix)
+		olds[k] = shift(old.Prefix, was, prefix)
+	}
+	for k, i := range moving {
+		s := subnets[i].Subnet
+		old := Entry{Prefix: olds[k]}
 		at, hasPin, _ := r.pin(prefix, s)
 		if !hasPin {
 			at = netip.PrefixFrom(old.Prefix.Addr(), s.Size).Masked()
 		}
-		inPlace := at.Overlaps(old.Prefix) && r.heldFits(subnets[i].Path, at) && (hasPin || a.IsFree(at))
+		onOther := slices.ContainsFunc(olds, func(q netip.Prefix) bool { return q != old.Prefix && q.Overlaps(at) }) // another's old space
+		inPlace := at.Overlaps(old.Prefix) && !onOther && r.heldFits(subnets[i].Path, at) && (hasPin || a.IsFree(at))
 		left := []netip.Prefix{old.Prefix}
 		if inPlace && old.Prefix.Bits() < at.Bits() {
 			left = without(old.Prefix, at)
