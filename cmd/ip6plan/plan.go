@@ -208,6 +208,9 @@ With --dry-run it prints what would change in the lock and writes nothing.
 				return &exitError{exitInput, fmt.Errorf("unknown output format %q; want table, csv, json or markdown", output)}
 			}
 			readOnly := dryRun || check
+			if check && flags.lockPath() == "" {
+				return &exitError{exitInput, fmt.Errorf("--check compares the plan with its lock, and a plan read from stdin has none: name it with --lock")}
+			}
 			if !readOnly {
 				unlock, err := flags.hold(c)
 				if err != nil {
