@@ -285,9 +285,12 @@ func (g *planGen) step(p *Plan, lock *Lock, a *Allocation) (desc string, renumbe
 		p.Prefix = MustParsePrefix("2001:db8:200::/40")
 		return "change the prefix", nil, next
 	}
-	desc, resized := g.edit(p)
-	if resized != "" && g.r.IntN(2) == 0 {
-		renumber = []string{resized}
+	for range 1 + g.r.IntN(2) { // now and then two edits at once, as a pull of a colleague's work
+		d, resized := g.edit(p)
+		desc = strings.TrimPrefix(desc+"; "+d, "; ")
+		if resized != "" && g.r.IntN(2) == 0 {
+			renumber = append(renumber, resized)
+		}
 	}
 	return desc, renumber, next
 }

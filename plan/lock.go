@@ -487,7 +487,12 @@ func overlaps(list []Entry) [][2]Entry {
 			open = open[:len(open)-1]
 		}
 		if len(open) > 0 {
-			if o := open[len(open)-1]; (o.Kind != KindSubnet && o.Kind != KindVacated) || o.Path == e.Path || !under(e.Path, o.Path) {
+			o := open[len(open)-1]
+			holds := func(outer, inner Entry) bool {
+				return (outer.Kind == KindSubnet || outer.Kind == KindVacated) && outer.Path != inner.Path && under(inner.Path, outer.Path)
+			}
+			// Of two entries on the same space, either may be sorted first.
+			if !holds(o, e) && !(o.Prefix == e.Prefix && holds(e, o)) {
 				out = append(out, [2]Entry{o, e})
 				continue // the first conflict says enough about e
 			}
