@@ -316,15 +316,3 @@ func (z zoneResolver) LookupPTR(_ context.Context, addr netip.Addr) ([]string, e
 	}
 	return out, err
 }
-
-// reverseName is the in-addr.arpa or ip6.arpa name of addr.
-func reverseName(addr netip.Addr) string {
-	addr = addr.Unmap()
-	if addr.Is4() {
-		a := addr.As4()
-		return fmt.Sprintf("%d.%d.%d.%d.in-addr.arpa", a[3], a[2], a[1], a[0])
-	}
-	n := strings.Split(dottedNibbles(addr), ".")
-	slices.Reverse(n)
-	return strings.Join(n, ".") + ".ip6.arpa"
-}
