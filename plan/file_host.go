@@ -9,7 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var hostKeys = []string{"name", "aliases", "scheme", "address", "ipv4", "mac", "port", "roles", "stream"}
+var hostKeys = []string{"name", "aliases", "scheme", "address", "ipv4", "mac", "port", "roles", "preference", "stream"}
 
 // hostNeeds maps each scheme to the key it reads; other scheme-specific
 // keys given with it are errors, so a typo never goes unnoticed.
@@ -67,6 +67,11 @@ func (d *decoder) host(n *yaml.Node) *Host {
 					h.Aliases = append(h.Aliases, name)
 				}
 			}
+		case "preference":
+			if v, ok := d.int(v, key, 0, 65535); ok {
+				pref := uint16(v)
+				h.Preference = &pref
+			}
 		case "stream":
 			h.Stream = d.name(v)
 		}
@@ -103,6 +108,9 @@ func (d *decoder) host(n *yaml.Node) *Host {
 		if v := given.get(key); v != nil && key != need {
 			d.errorf(v, "%s: %s is only used with scheme %s, and this host's scheme is %s", what, key, schemeNeeding(key), h.Scheme)
 		}
+	}
+	if v := given.get("preference"); v != nil && !slices.Contains(h.Roles, RoleMX) {
+		d.errorf(v, "%s: preference is the MX preference of a host with role mx, and this host's roles are %v; add mx to its roles or drop preference", what, h.Roles)
 	}
 	if h.Scheme == SchemeDynamic && h.IsSender() {
 		d.errorf(given.get("scheme"), "%s sends mail but has scheme dynamic; receivers require a static address with a PTR for every sending host, so give it one", what)

@@ -47,7 +47,7 @@ subnets:
       - name: www
         adress: "::80"
 `,
-		want: `plan.yaml:8:9: unknown key "adress" in a host; known keys: name, aliases, scheme, address, ipv4, mac, port, roles, stream`,
+		want: `plan.yaml:8:9: unknown key "adress" in a host; known keys: name, aliases, scheme, address, ipv4, mac, port, roles, preference, stream`,
 	},
 	{
 		name: "unknown key in a reserved range",

@@ -93,8 +93,26 @@ type Host struct {
 	MAC     MAC        // for EUI-64
 	Port    uint16     // for the service scheme
 	Roles   []string
-	Stream  string // mail stream this host sends for; defaults to its subnet's name
-	Pos     Pos
+	// Preference is the MX preference (RFC 1035 §3.3.9; RFC 5321 §5.1)
+	// of a host with role mx; nil means DefaultPreference. See
+	// [Host.MXPreference].
+	Preference *uint16
+	Stream     string // mail stream this host sends for; defaults to its subnet's name
+	Pos        Pos
+}
+
+// DefaultPreference is the MX preference of a host with role mx that
+// gives none: the customary 10, which leaves room for a preferred server
+// below it and backups above.
+const DefaultPreference = 10
+
+// MXPreference returns the host's MX preference: the lower, the sooner
+// senders try it (RFC 5321 §5.1).
+func (h *Host) MXPreference() uint16 {
+	if h.Preference == nil {
+		return DefaultPreference
+	}
+	return *h.Preference
 }
 
 // Roles a host may have. Outbound hosts send mail and are held to the
