@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"go4.org/netipx"
 )
 
 // Severity says how much a Finding matters.
@@ -94,7 +97,10 @@ const (
 // A term that does not parse, including a macro that does not (RFC 7208
 // §7.1), is an Error finding at its offset; the other terms are still
 // checked. The checks: ptr (§5.5); +all, ?all and ip4:/ip6: of /0
-// (§5.1, §8.2, §5.6); neither all nor redirect= (§4.7); mechanisms after
+// (§5.1, §8.2, §5.6); passing ip4: terms broader than a /8 and ip6:
+// terms broader than a /19, a and mx with cidr lengths shorter than
+// those, and passing ip4: or ip6: terms that together cover more than one
+// such network, all errors (see broadest4 for why these bounds); neither all nor redirect= (§4.7); mechanisms after
 // all (§5.1); redirect= with all (§6.1); redirect= or exp= more than once
 // (§6); unknown modifiers (§6, Info); ip4: and ip6: with host bits set or
 // IPv4-mapped (§5.6); repeated, redundant or never reached ranges
@@ -219,6 +225,15 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 				break
 			}
 			*first = &terms[i]
+		case A, MX:
+			if !passing(t.Qualifier) {
+				break
+			}
+			if t.CIDR4 >= 0 && t.CIDR4 < broadest(IP4) {
+				add(Error, t, "RFC 7208 §5.6", "%s authorizes the /%d around each IPv4 address it finds, %s, more than a /%d, %s; drop the /%d", w(t), t.CIDR4, share(IP4, math.Ldexp(1, broadest(IP4)-t.CIDR4)), broadest(IP4), broadWhy[IP4], t.CIDR4)
+			} else if t.CIDR6 >= 0 && t.CIDR6 < broadest(IP6) {
+				add(Error, t, "RFC 7208 §5.6", "%s authorizes the /%d around each IPv6 address it finds, %s, more than a /%d, %s; drop the //%d", w(t), t.CIDR6, share(IP6, math.Ldexp(1, broadest(IP6)-t.CIDR6)), broadest(IP6), broadWhy[IP6], t.CIDR6)
+			}
 		case Unknown:
 			add(Info, t, "RFC 7208 §6", "%s= is not a modifier receivers know, so they ignore it; check its spelling (redirect=, exp=)", t.Name)
 		case IP4, IP6:
@@ -232,6 +247,9 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 				add(Error, t, "RFC 7208 §5.6", "%s is IPv4-mapped and never matches: receivers check IPv4 senders against ip4: terms only; write %s", w(t), m)
 			case p.Bits() == 0 && passing(t.Qualifier):
 				add(Error, t, "RFC 7208 §5.6", "%s authorizes every IPv%d address on the Internet to send mail as this domain; list your own networks", w(t), map[Kind]int{IP4: 4, IP6: 6}[t.Kind])
+			case p.Bits() < broadest(t.Kind) && passing(t.Qualifier):
+				add(Error, t, "RFC 7208 §5.6", "%s authorizes %s to send mail as this domain, more than a /%d, %s; list your own networks",
+					w(t), share(t.Kind, math.Ldexp(1, broadest(t.Kind)-p.Bits())), broadest(t.Kind), broadWhy[t.Kind])
 			case p.Masked() != p:
 				m := t
 				m.Prefix = p.Masked()
@@ -257,6 +275,7 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 		reached = terms[:firstAll+1]
 	}
 	out = append(out, overlaps(reached, w)...)
+	out = append(out, breadth(reached)...)
 
 	if dnsCount {
 		// In evaluation order: the mechanisms up to all, then redirect=.
@@ -292,6 +311,118 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 	case size > sizeWarn:
 		out = append(out, Finding{Severity: Warning, RFC: "RFC 7208 §3.4", Message: fmt.Sprintf(
 			"the name and its TXT data take %d octets, over %d: the answer may not fit a 512-octet UDP message; shorten the record", size, sizeWarn)})
+	}
+	return out
+}
+
+// The broadest ip4: and ip6: networks Lint accepts in a term that
+// passes, and in all of a record's passing terms together. A term
+// broader than this is an Error, as are terms that together cover more
+// addresses than one such network (many /9s are no better than a /1).
+//
+// IPv4: a /8, 16,777,216 addresses, the largest block ever allocated to
+// one holder (IANA's legacy /8s, such as Apple's 17.0.0.0/8); the
+// largest networks big senders publish are far smaller (Microsoft's
+// outbound ranges are /14 to /17). Anything broader spans several
+// unrelated holders: the "ip4:0.0.0.0/1 ip4:128.0.0.0/1" that forgers
+// publish to pass SPF from anywhere, or a typo for /18. The "Lazy
+// Gatekeepers" study (Czybik, Horlboge, Rieck, IMC 2023) found a third of
+// 12 million domains authorizing over 100,000 addresses and showed such
+// lax records being used for forgery.
+//
+// IPv6: a /19, the largest single allocations RIRs have made, to the
+// largest ISPs (2003::/19 Deutsche Telekom, 2a01:c000::/19 Orange); big
+// mail senders publish /32 to /48 (Google /36, Microsoft /48).
+const (
+	broadest4 = 8
+	broadest6 = 19
+)
+
+// broadWhy says why each bound is what it is, for findings.
+var broadWhy = map[Kind]string{
+	IP4: "the largest block ever allocated to one holder",
+	IP6: "the largest allocation to a single ISP",
+}
+
+// broadest returns the broadest prefix length Lint accepts for ip4 or ip6.
+func broadest(k Kind) int {
+	if k == IP4 {
+		return broadest4
+	}
+	return broadest6
+}
+
+// share says how much of the address space n of the broadest accepted
+// networks of kind k are: "2,147,483,648 addresses (1/2 of IPv4)", "1/512
+// of the global unicast space 2000::/3" or "as much as 8 /19s".
+func share(k Kind, n float64) string {
+	bits := broadest(k)
+	if k == IP4 {
+		return fmt.Sprintf("%s addresses (%s of IPv4)", thousands(n*math.Ldexp(1, 32-bits)), fraction(n/math.Ldexp(1, bits)))
+	}
+	if f := n / math.Ldexp(1, bits-3); f >= 1.0/1024 {
+		return fraction(f) + " of the global unicast space 2000::/3"
+	}
+	return fmt.Sprintf("as much as %s /%ds", strconv.FormatFloat(n, 'g', 4, 64), bits)
+}
+
+// fraction writes a share f as "1/2", "3/512", "all" or "more than all".
+func fraction(f float64) string {
+	switch {
+	case f > 1:
+		return "more than all"
+	case f == 1:
+		return "all"
+	}
+	d := 1.0
+	for f*d != math.Trunc(f*d) && d < 1<<30 {
+		d *= 2
+	}
+	return strconv.FormatFloat(f*d, 'f', 0, 64) + "/" + strconv.FormatFloat(d, 'f', 0, 64)
+}
+
+// thousands writes a whole number with commas: "16,777,216".
+func thousands(n float64) string {
+	s := strconv.FormatFloat(n, 'f', 0, 64)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// breadth reports the passing ip4: and ip6: terms of a record that
+// together cover more than one of the broadest accepted networks, when no
+// one term does: the addresses are counted once however many terms hold
+// them.
+func breadth(terms []Term) []Finding {
+	var out []Finding
+	for _, k := range []Kind{IP6, IP4} {
+		var b netipx.IPSetBuilder
+		n := 0
+		for _, t := range terms {
+			if t.Kind != k || !isRange(t) || !passing(t.Qualifier) {
+				continue
+			}
+			if t.Prefix.Bits() < broadest(k) {
+				n = -1 // reported on its own
+				break
+			}
+			b.AddPrefix(t.Prefix.Masked())
+			n++
+		}
+		if n <= 1 {
+			continue
+		}
+		set, _ := b.IPSet()
+		total := 0.0 // in networks of the broadest accepted size
+		for _, p := range set.Prefixes() {
+			total += math.Ldexp(1, broadest(k)-p.Bits())
+		}
+		if total > 1 {
+			out = append(out, Finding{Severity: Error, RFC: "RFC 7208 §5.6", Message: fmt.Sprintf(
+				"the record's ip%d: terms together authorize %s to send mail as this domain, more than a /%d, %s; list your own networks",
+				map[Kind]int{IP4: 4, IP6: 6}[k], share(k, total), broadest(k), broadWhy[k])})
+		}
 	}
 	return out
 }

@@ -117,6 +117,65 @@ func TestLint(t *testing.T) {
 			},
 		},
 		{
+			name: "the issue's record: halves of IPv4 and all of 2000::/3",
+			txt:  "v=spf1 ip4:0.0.0.0/1 ip4:128.0.0.0/1 ip6:2000::/3",
+			want: []string{
+				"error at offset 7 (ip4:0.0.0.0/1): ip4:0.0.0.0/1 authorizes 2,147,483,648 addresses (1/2 of IPv4) to send mail as this domain, more than a /8, the largest block ever allocated to one holder; list your own networks (RFC 7208 §5.6)",
+				"error at offset 21 (ip4:128.0.0.0/1): ip4:128.0.0.0/1 authorizes 2,147,483,648 addresses (1/2 of IPv4) to send mail as this domain, more than a /8, the largest block ever allocated to one holder; list your own networks (RFC 7208 §5.6)",
+				"error at offset 37 (ip6:2000::/3): ip6:2000::/3 authorizes all of the global unicast space 2000::/3 to send mail as this domain, more than a /19, the largest allocation to a single ISP; list your own networks (RFC 7208 §5.6)",
+				"warning: the record has neither all nor redirect=, so unlisted senders get neutral, as with no SPF record; end it with -all or ~all (RFC 7208 §4.7)",
+			},
+		},
+		{
+			name: "at the bounds: a /8 and a /19 are fine",
+			txt:  "v=spf1 ip4:17.0.0.0/8 +ip6:2003::/19 a/8 mx//19 -all",
+		},
+		{
+			name: "just past the bounds",
+			txt:  "v=spf1 ip4:16.0.0.0/7 ip6:2a00::/18 -all",
+			want: []string{
+				"error at offset 7 (ip4:16.0.0.0/7): ip4:16.0.0.0/7 authorizes 33,554,432 addresses (1/128 of IPv4) to send mail as this domain, more than a /8, the largest block ever allocated to one holder; list your own networks (RFC 7208 §5.6)",
+				"error at offset 22 (ip6:2a00::/18): ip6:2a00::/18 authorizes as much as 2 /19s to send mail as this domain, more than a /19, the largest allocation to a single ISP; list your own networks (RFC 7208 §5.6)",
+			},
+		},
+		{
+			name: "broad ranges that do not pass are fine",
+			txt:  "v=spf1 ip4:192.0.2.0/24 -ip4:0.0.0.0/1 ~ip4:128.0.0.0/1 ?ip6:2000::/3 -a/0 ~mx//0 -all",
+		},
+		{
+			name: "broad ranges after all are flagged too",
+			txt:  "v=spf1 -all ip4:0.0.0.0/1",
+			want: []string{
+				"error at offset 12 (ip4:0.0.0.0/1): ip4:0.0.0.0/1 authorizes 2,147,483,648 addresses (1/2 of IPv4) to send mail as this domain, more than a /8, the largest block ever allocated to one holder; list your own networks (RFC 7208 §5.6)",
+				"warning at offset 12 (ip4:0.0.0.0/1): ip4:0.0.0.0/1 comes after -all and is never evaluated; move it before -all or remove it (RFC 7208 §5.1)",
+			},
+		},
+		{
+			name: "a and mx with broad cidr lengths",
+			txt:  "v=spf1 a/0 +mx:example.org/7 a//18 mx/24//0 -all",
+			want: []string{
+				"error at offset 7 (a/0): a/0 authorizes the /0 around each IPv4 address it finds, 4,294,967,296 addresses (all of IPv4), more than a /8, the largest block ever allocated to one holder; drop the /0 (RFC 7208 §5.6)",
+				"error at offset 11 (+mx:example.org/7): +mx:example.org/7 authorizes the /7 around each IPv4 address it finds, 33,554,432 addresses (1/128 of IPv4), more than a /8, the largest block ever allocated to one holder; drop the /7 (RFC 7208 §5.6)",
+				"error at offset 29 (a//18): a//18 authorizes the /18 around each IPv6 address it finds, as much as 2 /19s, more than a /19, the largest allocation to a single ISP; drop the //18 (RFC 7208 §5.6)",
+				"error at offset 35 (mx/24//0): mx/24//0 authorizes the /0 around each IPv6 address it finds, more than all of the global unicast space 2000::/3, more than a /19, the largest allocation to a single ISP; drop the //0 (RFC 7208 §5.6)",
+			},
+		},
+		{
+			name: "many /9s together",
+			txt:  "v=spf1 ip4:10.0.0.0/9 ip4:11.0.0.0/9 ip4:12.0.0.0/9 -all",
+			want: []string{"error: the record's ip4: terms together authorize 25,165,824 addresses (3/512 of IPv4) to send mail as this domain, more than a /8, the largest block ever allocated to one holder; list your own networks (RFC 7208 §5.6)"},
+		},
+		{
+			name: "two /9s are one /8, and overlaps count once",
+			txt:  "v=spf1 ip4:10.0.0.0/9 ip4:10.128.0.0/9 ip4:10.1.0.0/16 -all",
+			want: []string{"warning at offset 39 (ip4:10.1.0.0/16): ip4:10.1.0.0/16 is redundant: ip4:10.0.0.0/9 at offset 7 covers it (RFC 7208 §4.6.2)"},
+		},
+		{
+			name: "two /19s together",
+			txt:  "v=spf1 ip6:2003::/19 ip6:2a01:c000::/19 ip6:2001:db8::/32 -all",
+			want: []string{"error: the record's ip6: terms together authorize as much as 2 /19s to send mail as this domain, more than a /19, the largest allocation to a single ISP; list your own networks (RFC 7208 §5.6)"},
+		},
+		{
 			name: "repeated, redundant and shadowed ranges",
 			txt:  "v=spf1 ip4:192.0.2.0/24 ip4:192.0.2.0/24 ip4:192.0.2.5 -ip4:192.0.2.7 -ip4:198.51.100.1 ip4:198.51.100.0/24 ip6:2001:db8::1 IP6:2001:DB8::/32 ~ip6:2001:db8::2 -all",
 			want: []string{
