@@ -54,8 +54,10 @@ addresses, whose addresses have no PTR.
 
 Without -d the files go to standard output, each opening with a comment that
 names where it belongs. With -d DIR each is written atomically to DIR under
-its base name; an existing file is kept unless --force. The lock is updated
-like 'ip6plan plan' does: these addresses are now in use.`,
+its base name; an existing file is kept unless --force. The lock must already
+hold every address the plan places ('ip6plan plan' writes it); config reads it
+and exits 1 when it is behind the plan, so no address is configured before it
+is locked.`,
 		Example: `  ip6plan config postfix -f plan.yaml --host mta1,mta2
   ip6plan config netplan -f plan.yaml --host mta1 --iface ens3 -d /tmp/out
   ip6plan config nftables -f plan.yaml --host www --host ns1

@@ -50,7 +50,10 @@ SOA and NS of a zone of its own). With -d DIR each zone goes to its own file,
 DIR/<zone>.zone, written atomically; a file whose records have not changed is
 left alone, and a changed one gets a serial above the old one.
 
-The serial is --serial, or today's date as YYYYMMDD00.`,
+The serial is --serial, or today's date as YYYYMMDD00.
+
+zone reads the lock and never writes it: when the plan has a host the lock
+does not, or would move one, it says so and exits 1. Run 'ip6plan plan' first.`,
 		Example: `  ip6plan zone -f plan.yaml --reverse -d zones/
   ip6plan zone -f plan.yaml --reverse --split-at 56 -d zones/
   ip6plan zone -f plan.yaml --forward >> /etc/bind/db.example.com
