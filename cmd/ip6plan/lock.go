@@ -118,7 +118,7 @@ As Git's merge driver for plan.lock:
 				}
 				l, err := plan.ParseLock(fmt.Sprintf("%s (%s)", name, side), data)
 				if err != nil {
-					return &exitError{exitInput, fmt.Errorf("%w\nthe %s side's lock is damaged, so the merge cannot be made", err, side)}
+					return &exitError{exitInput, fmt.Errorf("%w\n%s is damaged, so the merge cannot be made", err, map[string]string{"base": "the base lock", "ours": "our lock", "theirs": "their lock"}[side])}
 				}
 				locks[i] = l
 			}
