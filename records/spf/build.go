@@ -148,11 +148,12 @@ func HELORecord(h records.Host) *Record {
 // writes it.
 func TXT(r *Record) string { return records.QuoteTXT(r.String()) }
 
-// TXTRecords returns the SPF TXT records of an allocation: the one
-// [Build] makes for the plan's domain, then one [HELORecord] for each
-// sending host's name, sorted by address, except a name that is the
-// domain itself. TTLs are the plan's.
-func TXTRecords(a *plan.Allocation) ([]records.RR, error) {
+// BuildChain returns the records that publish the plan's SPF record: the
+// record [Build] makes, at the plan's domain, split by [Split] into a top
+// record and included records at _spf1.DOMAIN, _spf2.DOMAIN ... when it
+// is too long for one answer (RFC 7208 §3.4), else that record alone. The
+// first record is the domain's. Errors are *plan.Error values.
+func BuildChain(a *plan.Allocation) ([]NamedRecord, error) {
 	if a.Plan.Domain == "" {
 		return nil, &plan.Error{Pos: a.Plan.Pos, Msg: "the plan has no domain; its SPF record needs one to be published at"}
 	}
@@ -160,8 +161,32 @@ func TXTRecords(a *plan.Allocation) ([]records.RR, error) {
 	if err != nil {
 		return nil, err
 	}
+	chain, err := Split(r, a.Plan.Domain)
+	if err != nil {
+		pos := a.Plan.SPF.Pos
+		if pos == (plan.Pos{}) {
+			pos = a.Plan.Pos
+		}
+		return nil, &plan.Error{Pos: pos, Msg: strings.TrimPrefix(err.Error(), "spf: ")}
+	}
+	return chain, nil
+}
+
+// TXTRecords returns the SPF TXT records of an allocation: those of
+// [BuildChain] for the plan's domain (one record, or a top record and the
+// records it includes), then one [HELORecord] for each sending host's
+// name, sorted by address, except a name that is the domain itself. TTLs
+// are the plan's.
+func TXTRecords(a *plan.Allocation) ([]records.RR, error) {
+	chain, err := BuildChain(a)
+	if err != nil {
+		return nil, err
+	}
 	domain := strings.ToLower(a.Plan.Domain) + "."
-	out := []records.RR{{Name: domain, TTL: a.Plan.TTL, Type: "TXT", Data: TXT(r)}}
+	out := make([]records.RR, 0, len(chain)+len(a.Hosts))
+	for _, nr := range chain {
+		out = append(out, records.RR{Name: nr.Name, TTL: a.Plan.TTL, Type: "TXT", Data: TXT(nr.Record)})
+	}
 	senders := map[netip.Addr]bool{}
 	for _, h := range a.Hosts {
 		if h.Host.IsSender() && h.Addr.IsValid() {

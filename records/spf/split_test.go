@@ -1,0 +1,356 @@
+package spf
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fortySenders is a plan with 40 sending hosts listed one by one, each
+// with a stable (RFC 7217) address, so nothing aggregates: its record
+// takes some 1,600 octets.
+func fortySenders() string {
+	var b strings.Builder
+	b.WriteString("prefix: 2001:db8:d6::/48\ndomain: example.com\nsecret: s3cret-for-the-split-test\nspf: {scope: hosts, include: [_spf.esp.example.net]}\nsubnets:\n")
+	b.WriteString("  - name: bulk\n    size: 64\n    purpose: mail\n    hosts:\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "      - {name: bulk%d, scheme: stable, roles: [outbound]}\n", i+1)
+	}
+	b.WriteString("      - {name: inbound, scheme: stable, roles: [mx]}\n")
+	return b.String()
+}
+
+// chainResolver answers the records of chain and those of others
+// (NAME=RECORD pairs), authoritative for example.com and example.net.
+func chainResolver(t testing.TB, chain []NamedRecord, others ...string) *StaticResolver {
+	s := &StaticResolver{Zones: []string{"example.com", "example.net"}}
+	for _, nr := range chain {
+		s.AddTXT(nr.Name, nr.Record.String())
+	}
+	for _, p := range others {
+		require.NoError(t, s.AddPair(p))
+	}
+	return s
+}
+
+// checkChain checks what every split must be: the first record at the
+// domain; each answer within MaxAnswer and free of size findings; the
+// included records named _spfN.DOMAIN, included once each from the top
+// record, holding only ip4: and ip6: terms that pass, and no all; all and
+// the modifiers in the top record only; every term of r that is not
+// moved kept in order; every moved term in exactly one record; 10 DNS
+// lookups at most; and Split deterministic.
+func checkChain(t *testing.T, r *Record, domain string, chain []NamedRecord) {
+	t.Helper()
+	require.NotEmpty(t, chain)
+	assert.Equal(t, domain+".", chain[0].Name)
+	top := chain[0].Record
+	for _, nr := range chain {
+		assert.LessOrEqual(t, answerSize(nr.Name, nr.Record), MaxAnswer, nr.Name)
+		for _, f := range LintName(nr.Name, nr.Record.String()) {
+			assert.NotEqual(t, "RFC 7208 §3.4", f.RFC, "%s: %s", nr.Name, f)
+		}
+		checkOffsets(t, nr.Record)
+		again, err := Parse(nr.Record.String())
+		require.NoError(t, err)
+		assert.Len(t, again.Terms, len(nr.Record.Terms))
+	}
+	var names []string
+	for _, nr := range chain[1:] {
+		names = append(names, nr.Name)
+		assert.Regexp(t, `^_spf[0-9]+\.`+regexp.QuoteMeta(domain)+`\.$`, nr.Name)
+	}
+	var includes []string
+	for _, t := range top.Terms {
+		if t.Kind == Include && slices.Contains(names, t.Domain+".") {
+			includes = append(includes, t.Domain+".")
+		}
+	}
+	moved := map[netip.Prefix]int{}
+	for _, nr := range chain[1:] {
+		for _, tm := range nr.Record.Terms {
+			assert.True(t, passingIP(tm), "%s: %s", nr.Name, tm)
+			moved[tm.Prefix]++
+		}
+	}
+	if len(chain) > 1 {
+		assert.Equal(t, names, includes, "the top record includes each included record once, in order")
+	}
+	for _, tm := range top.Terms {
+		if passingIP(tm) {
+			moved[tm.Prefix]++
+		}
+	}
+	// Nothing lost, nothing doubled, nothing else changed.
+	var want, got []string
+	for _, tm := range r.Terms {
+		if passingIP(tm) {
+			assert.Equal(t, 1, moved[tm.Prefix], "%s", tm)
+			continue
+		}
+		want = append(want, tm.String())
+	}
+	for _, tm := range top.Terms {
+		if !passingIP(tm) && !slices.Contains(includes, tm.Domain+".") {
+			got = append(got, tm.String())
+		}
+	}
+	assert.Equal(t, want, got, "the terms that stay, in order")
+	lookups := 0
+	for _, tm := range top.Terms {
+		if tm.Kind.QueriesDNS() {
+			lookups++
+		}
+	}
+	assert.LessOrEqual(t, lookups, DefaultMaxLookups)
+	again, err := Split(r, domain)
+	require.NoError(t, err)
+	assert.Equal(t, chain, again, "deterministic")
+}
+
+// TestSplitFortySenders is the issue's case: 40 host-scoped senders make
+// a record of some 1,600 octets, which BuildChain splits. Every sender
+// passes through the whole chain, offline; the plan's other addresses and
+// addresses outside it fail.
+func TestSplitFortySenders(t *testing.T) {
+	a := allocate(t, "plan.yaml", []byte(fortySenders()))
+	r, err := Build(a)
+	require.NoError(t, err)
+	require.Greater(t, answerSize("example.com.", r), 1500)
+	chain, err := BuildChain(a)
+	require.NoError(t, err)
+	require.Greater(t, len(chain), 3)
+	checkChain(t, r, "example.com", chain)
+	for _, nr := range chain {
+		t.Logf("%s (%d octets) %s", nr.Name, answerSize(nr.Name, nr.Record), nr.Record)
+	}
+
+	rrs, err := TXTRecords(a)
+	require.NoError(t, err)
+	for i, nr := range chain {
+		assert.Equal(t, nr.Name, rrs[i].Name)
+		assert.Equal(t, TXT(nr.Record), rrs[i].Data)
+	}
+
+	c := &Checker{Resolver: chainResolver(t, chain, "_spf.esp.example.net=v=spf1 ip4:198.51.100.0/24 -all")}
+	check := func(ip netip.Addr, want Result) {
+		t.Helper()
+		got, why, _ := c.CheckHost(context.Background(), ip, "example.com", "bounce@example.com", "bulk1.example.com")
+		assert.Equal(t, want, got, "%s: %s", ip, why)
+	}
+	senders := 0
+	for _, h := range a.Hosts {
+		if h.Host.IsSender() {
+			senders++
+			check(h.Addr, Pass)
+			check(h.Addr.Next(), Fail)
+		} else if h.Addr.IsValid() {
+			check(h.Addr, Fail)
+		}
+	}
+	assert.Equal(t, 40, senders)
+	check(netip.MustParseAddr("198.51.100.7"), Pass) // through the ESP's include, kept
+	check(netip.MustParseAddr("2001:db8:d6::1"), Fail)
+	check(netip.MustParseAddr("2001:db8:d7::1"), Fail)
+	check(netip.MustParseAddr("192.0.2.1"), Fail)
+}
+
+// TestSplitSameResults is the property test: for random records, a chain
+// gives every client the result the whole record gives.
+func TestSplitSameResults(t *testing.T) {
+	r := rand.New(rand.NewPCG(7208, 34))
+	externals := []string{
+		"_spf.esp.example.net=v=spf1 ip4:198.51.100.0/25 ip6:2001:db8:e5::/48 -all",
+		"crm.example.net=v=spf1 ip4:203.0.113.0/24 ~all",
+	}
+	split := 0
+	for n := range 300 {
+		rec := &Record{}
+		var nets []netip.Prefix
+		count := r.IntN(120)
+		for range count {
+			var p netip.Prefix
+			switch r.IntN(4) {
+			case 0:
+				p = netip.PrefixFrom(randomIn(r, netip.MustParsePrefix("192.0.2.0/24")), 32-r.IntN(3))
+			case 1:
+				p = netip.PrefixFrom(randomIn(r, netip.MustParsePrefix("2001:db8:d6::/48")), 64)
+			default:
+				p = netip.PrefixFrom(randomIn(r, netip.MustParsePrefix("2001:db8:d6::/48")), 128)
+			}
+			nets = append(nets, p.Masked())
+		}
+		var includes []string
+		if r.IntN(2) == 0 {
+			includes = append(includes, "_spf.esp.example.net")
+		}
+		if r.IntN(3) == 0 {
+			includes = append(includes, "crm.example.net")
+		}
+		rec, _ = Merge(nil, nets, includes)
+		all := Term{Kind: All, Qualifier: pick(r, []Qualifier{QualifierFail, QualifierSoftfail})}
+		if r.IntN(4) == 0 { // an exception before the ranges stays first
+			rec.Terms = append([]Term{{Kind: IP6, Qualifier: QualifierFail, Prefix: netip.MustParsePrefix("2001:db8:d6:bad::/64")}}, rec.Terms...)
+		}
+		rec.Terms = append(rec.Terms, all)
+		setOffsets(rec)
+		chain, err := Split(rec, "example.com")
+		if err != nil {
+			// Only for too many ranges, which must then be true.
+			require.ErrorContains(t, err, "need more included records than", "%s", rec)
+			continue
+		}
+		checkChain(t, rec, "example.com", chain)
+		if len(chain) > 1 {
+			split++
+		}
+		res := chainResolver(t, chain, externals...)
+		whole := chainResolver(t, nil, externals...)
+		var clients []netip.Addr
+		for _, p := range nets {
+			clients = append(clients, randomIn(r, p), p.Addr().Prev())
+		}
+		clients = append(clients, netip.MustParseAddr("198.51.100.1"), netip.MustParseAddr("203.0.113.1"),
+			netip.MustParseAddr("2001:db8:e5::1"), netip.MustParseAddr("2001:db8:d6:bad::1"), netip.MustParseAddr("192.0.2.1"))
+		for _, ip := range clients {
+			want, _, _ := (&Checker{Resolver: whole}).CheckRecord(context.Background(), rec, ip, "example.com", "bounce@example.com", "mail.example.com")
+			got, why, _ := (&Checker{Resolver: res}).CheckHost(context.Background(), ip, "example.com", "bounce@example.com", "mail.example.com")
+			if !assert.Equal(t, want, got, "record %d, %s: %s\n%s", n, ip, why, rec) {
+				return
+			}
+		}
+	}
+	t.Logf("%d of 300 records split", split)
+	assert.Greater(t, split, 100)
+}
+
+func TestSplit(t *testing.T) {
+	ip6r := func(from, to int) string { // distinct /128s, each with a space before it
+		var b strings.Builder
+		for i := from; i < to; i++ {
+			fmt.Fprintf(&b, " ip6:2001:db8:d6:%x:1234:5678:9abc:%x", i, i)
+		}
+		return b.String()
+	}
+	ip6s := func(n int) string { return ip6r(0, n) }
+	tests := []struct {
+		name   string
+		domain string
+		record string
+		want   []string // "NAME RECORD" of each
+		err    string
+	}{
+		{
+			name:   "fits: unchanged",
+			domain: "example.com.",
+			record: "v=spf1 ip6:2001:db8:d6:25::/64 include:_spf.esp.example.net -all",
+			want:   []string{"example.com. v=spf1 ip6:2001:db8:d6:25::/64 include:_spf.esp.example.net -all"},
+		},
+		{
+			name:   "fourteen /128s: twelve fit in one included record",
+			domain: "Example.COM",
+			record: "v=spf1" + ip6s(14) + " ~all",
+			want: []string{
+				"example.com. v=spf1 include:_spf1.example.com include:_spf2.example.com ~all",
+				"_spf1.example.com. v=spf1" + ip6s(12),
+				"_spf2.example.com. v=spf1" + ip6r(12, 14),
+			},
+		},
+		{
+			name:   "the includes take the place of the first range; other terms stay where they are",
+			domain: "example.com",
+			record: "v=spf1 -ip6:2001:db8:d6:bad::/64 mx" + ip6s(14) + " include:_spf.esp.example.net -all exp=why.example.com",
+			want: []string{
+				"example.com. v=spf1 -ip6:2001:db8:d6:bad::/64 mx include:_spf1.example.com include:_spf2.example.com include:_spf.esp.example.net -all exp=why.example.com",
+				"_spf1.example.com. v=spf1" + ip6s(12),
+				"_spf2.example.com. v=spf1" + ip6r(12, 14),
+			},
+		},
+		{
+			name:   "a name the record uses is skipped",
+			domain: "example.com",
+			record: "v=spf1 include:_spf1.example.com" + ip6s(14) + " -all",
+			want: []string{
+				"example.com. v=spf1 include:_spf1.example.com include:_spf2.example.com include:_spf3.example.com -all",
+				"_spf2.example.com. v=spf1" + ip6s(12),
+				"_spf3.example.com. v=spf1" + ip6r(12, 14),
+			},
+		},
+		{
+			name:   "ranges after all stay",
+			domain: "example.com",
+			record: "v=spf1" + ip6s(14) + " -all ip4:192.0.2.1",
+			want: []string{
+				"example.com. v=spf1 include:_spf1.example.com include:_spf2.example.com -all ip4:192.0.2.1",
+				"_spf1.example.com. v=spf1" + ip6s(12),
+				"_spf2.example.com. v=spf1" + ip6r(12, 14),
+			},
+		},
+		{
+			name:   "too few lookups left for includes only: ranges fill the top record",
+			domain: "example.com",
+			record: "v=spf1 a mx include:a.example.net include:b.example.net include:c.example.net include:d.example.net include:e.example.net include:f.example.net" + ip6s(25) + " -all",
+			want: []string{
+				"example.com. v=spf1 a mx include:a.example.net include:b.example.net include:c.example.net include:d.example.net include:e.example.net include:f.example.net" + ip6s(6) + " include:_spf1.example.com include:_spf2.example.com -all",
+				"_spf1.example.com. v=spf1" + ip6r(6, 17),
+				"_spf2.example.com. v=spf1" + ip6r(17, 25),
+			},
+		},
+		{
+			name:   "too many ranges",
+			domain: "example.com",
+			record: "v=spf1" + ip6s(120) + " -all",
+			err:    "spf: the record for example.com takes 4450 octets, over 450 (RFC 7208 §3.4), and its 120 ip4: and ip6: terms need more included records than the 10 DNS lookups left of the 10 receivers allow (RFC 7208 §4.6.4); aggregate the ranges (spf scope streams lists one /64 per mail subnet) or publish fewer",
+		},
+		{
+			name:   "a mechanism that does not pass between the ranges",
+			domain: "example.com",
+			record: "v=spf1" + ip6s(6) + " -ip4:192.0.2.1" + ip6s(6) + " -all",
+			err:    "spf: the record for example.com takes 461 octets, over 450 (RFC 7208 §3.4), and cannot be split: -ip4:192.0.2.1 comes between the ip4: and ip6: terms that would move, and a client they match would pass before reaching it; move it before them",
+		},
+		{
+			name:   "nothing to move",
+			domain: "example.com",
+			record: "v=spf1 exp=" + strings.Repeat("x", 440) + ".example.com -all",
+			err:    "spf: the record for example.com takes 483 octets, over 450 (RFC 7208 §3.4), and has no ip4: or ip6: terms that pass to move into included records",
+		},
+		{
+			name:   "what stays is too long",
+			domain: "example.com",
+			record: "v=spf1" + ip6s(12) + " exp=" + strings.Repeat("x", 400) + ".example.com -all",
+			err:    "spf: the record for example.com cannot be split within 450 octets (RFC 7208 §3.4): with its ip4: and ip6: terms moved into 1 included records, the terms that stay still take 469 octets; v=spf1 include:_spf1.example.com exp=" + strings.Repeat("x", 400) + ".example.com -all",
+		},
+		{
+			name:   "not a domain",
+			domain: "localhost",
+			record: "v=spf1 -all",
+			err:    `spf: cannot publish at "localhost": not a domain name`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Parse(tt.record)
+			require.NoError(t, err)
+			chain, err := Split(r, tt.domain)
+			if tt.err != "" {
+				assert.EqualError(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			var got []string
+			for _, nr := range chain {
+				got = append(got, nr.Name+" "+nr.Record.String())
+			}
+			assert.Equal(t, tt.want, got)
+			checkChain(t, r, strings.ToLower(strings.TrimSuffix(tt.domain, ".")), chain)
+		})
+	}
+}
