@@ -160,9 +160,10 @@ func TestHostListReadiness(t *testing.T) {
 	// Without a domain there is no SPF record to cover a sender, even one
 	// whose name is fully qualified.
 	d.SetSource("prefix: 2001:db8::/48\nsubnets:\n  - {name: mail, size: 64, purpose: mail, hosts: [{name: mx.example.org., roles: [outbound]}]}\n")
-	if len(d.Errors) > 0 {
-		t.Fatal(d.Errors)
+	if len(d.Errors) > 0 || d.Ask == nil || d.Ask.To != netip.MustParsePrefix("2001:db8::/48") {
+		t.Fatalf("a new prefix: errors %v, question %+v", d.Errors, d.Ask)
 	}
+	d.Accept()
 	r := d.Hosts()[0]
 	if !r.Sender || r.Check(config.ItemPTR) != "pass" || r.Check(config.ItemSPF) != "fail" || r.Ready() {
 		t.Errorf("%+v", r)

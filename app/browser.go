@@ -2,14 +2,17 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// Keys of the state kept in localStorage.
-const (
-	storePlan = "ip6plan.plan" // pack(plan text)
-	storeLock = "ip6plan.lock" // pack(lock text)
+// Keys of the state kept in localStorage: the plan and lock on show
+// (pack of each text), and the previous ones, which a shared link, a new
+// plan or opened files replaced and "Restore my previous plan" brings back.
+var (
+	savedKeys = [2]string{"ip6plan.plan", "ip6plan.lock"}
+	prevKeys  = [2]string{"ip6plan.previous.plan", "ip6plan.previous.lock"}
 )
 
 // A saved is the plan and lock text of one revision, packed for
@@ -31,20 +34,21 @@ func packState(rev uint64, src, lock string) saved {
 	return s
 }
 
-// store writes what packState made to localStorage.
-func store(s saved) error {
+// store writes what packState made to localStorage under keys.
+func store(keys [2]string, s saved) error {
 	if s.err != nil {
 		return s.err
 	}
-	if err := setItem(storePlan, s.plan); err != nil {
+	if err := setItem(keys[0], s.plan); err != nil {
 		return err
 	}
-	return setItem(storeLock, s.lock)
+	return setItem(keys[1], s.lock)
 }
 
-// restore reads what store wrote. ok is false when nothing was saved.
-func restore() (src, lock string, ok bool) {
-	p := getItem(storePlan)
+// restore reads what store wrote under keys. ok is false when nothing was
+// saved there.
+func restore(keys [2]string) (src, lock string, ok bool) {
+	p := getItem(keys[0])
 	if p == "" {
 		return "", "", false
 	}
@@ -52,7 +56,7 @@ func restore() (src, lock string, ok bool) {
 	if err != nil {
 		return "", "", false
 	}
-	if l := getItem(storeLock); l != "" {
+	if l := getItem(keys[1]); l != "" {
 		lock, _ = unpack(l)
 	}
 	return src, lock, true
@@ -100,14 +104,33 @@ func locationHash() string {
 	return app.Window().Get("location").Get("hash").String()
 }
 
-// setLocationHash replaces the page URL's fragment without a navigation or
-// a request, and returns the whole URL.
-func setLocationHash(frag string) string {
+// pageURL returns the page's URL without its fragment.
+func pageURL() string {
 	if !app.IsClient {
-		return "#" + frag
+		return ""
 	}
-	app.Window().Get("history").Call("replaceState", nil, "", "#"+frag)
-	return app.Window().Get("location").Get("href").String()
+	href := app.Window().Get("location").Get("href").String()
+	href, _, _ = strings.Cut(href, "#")
+	return href
+}
+
+// clearLocationHash drops the page URL's fragment without a navigation
+// or a request, so that a reload does not open a shared link again.
+func clearLocationHash() {
+	if app.IsClient {
+		app.Window().Get("history").Call("replaceState", nil, "", pageURL())
+	}
+}
+
+// onHashChange calls f when the page URL's fragment changes, as when a
+// link is opened in a tab that shows the app already.
+func onHashChange(f func()) {
+	if app.IsClient {
+		app.Window().Call("addEventListener", "hashchange", app.FuncOf(func(app.Value, []app.Value) any {
+			f()
+			return nil
+		}))
+	}
 }
 
 // copyText puts text on the clipboard: through a selected text area and

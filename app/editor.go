@@ -121,7 +121,16 @@ func (c *Editor) edit(ctx app.Context, op func(*Form) error) {
 func (c *Editor) onField(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		v := ctx.JSSrc().Get("value").String()
-		c.edit(ctx, func(f *Form) error { return f.Set(id, v) })
+		c.edit(ctx, func(f *Form) error {
+			old, renamed := f.Renamed(id, v)
+			if err := f.Set(id, v); err != nil {
+				return err
+			}
+			if old != "" {
+				c.Doc.Rename(old, renamed) // the form knows it is a rename: the lock keeps the places
+			}
+			return nil
+		})
 	}
 }
 
@@ -136,7 +145,7 @@ func (c *Editor) input(f Field, placeholder string, errors map[string][]string) 
 	if len(errors[f.ID]) > 0 {
 		cls += " bad"
 	}
-	in := app.Input().Type("text").Value(f.Value).Placeholder(placeholder).Spellcheck(false)
+	in := app.Input().Type("text").Aria("label", f.key).Value(f.Value).Placeholder(placeholder).Spellcheck(false)
 	if f.key == "name" {
 		in = in.Title(renameNote)
 	}
@@ -147,7 +156,7 @@ func (c *Editor) input(f Field, placeholder string, errors map[string][]string) 
 }
 
 // renameNote tells, on each name field, what renaming does.
-const renameNote = "The lock keeps each place under its name: renamed, a subnet or host gets a new place, and the old one stays held until released (see the summary)."
+const renameNote = "Renamed here, a subnet or host keeps its addresses, and so does all it holds. (Renamed in the text, it gets a new place, and the old one stays held until released.)"
 
 // formLimit is the largest plan text the form edits. The form is made
 // from the Draft's YAML document and draws a page at a time, so a plan of
@@ -307,7 +316,7 @@ func (c *Editor) hostRow(h FormHost, depth int, errors map[string][]string) app.
 		app.Span().Class("kind").Text("host"),
 		c.input(h.Name, "name", errors),
 		app.Span().Class("field").DataSet("field", h.Scheme.ID).Body(
-			app.Select().OnChange(c.onField(h.Scheme.ID), app.EventScope(h.Scheme.ID)).Body(
+			app.Select().Aria("label", "scheme").OnChange(c.onField(h.Scheme.ID), app.EventScope(h.Scheme.ID)).Body(
 				app.Range(Schemes).Slice(func(i int) app.UI {
 					label := Schemes[i]
 					if label == "" {

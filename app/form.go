@@ -274,6 +274,53 @@ func (f *Form) Set(id, value string) error {
 	return fmt.Errorf("no form field %q", id)
 }
 
+// Renamed returns the paths a subnet or host has before and after its
+// name field id is set to value, or "" when id is no such field, the name
+// does not change, or the old path is not one entry's alone (two siblings
+// of one name), so that a lock is never told of a rename it cannot tell
+// apart.
+func (f *Form) Renamed(id, value string) (old, new string) {
+	value = strings.TrimSpace(value)
+	if f.fresh() != nil || value == "" || strings.Contains(value, "/") {
+		return "", ""
+	}
+	n, ok := strings.CutSuffix(id, ".name")
+	i, err := strconv.Atoi(n[min(1, len(n)):])
+	if !ok || err != nil {
+		return "", ""
+	}
+	var parent, name string
+	switch {
+	case n[0] == 's' && i < len(f.Subnets):
+		s := f.Subnets[i]
+		parent, name = strings.TrimSuffix(s.Path, s.Name.Value), s.Name.Value
+	case n[0] == 'h' && i < len(f.Hosts):
+		h := f.Hosts[i]
+		parent, name = h.Subnet+"/", h.Name.Value
+	default:
+		return "", ""
+	}
+	old = parent + name
+	count := 0
+	for _, s := range f.Subnets {
+		count += b2i(s.Path == old)
+	}
+	for _, h := range f.Hosts {
+		count += b2i(h.Subnet+"/"+h.Name.Value == old)
+	}
+	if name == value || count != 1 {
+		return "", ""
+	}
+	return old, parent + value
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // AddSubnet appends a new /64 named name under the subnet with index
 // parent, or at the top level when parent is -1.
 func (f *Form) AddSubnet(parent int, name string) error {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -17,7 +18,7 @@ import (
 // the last lock and the plan as read.
 func (d *Doc) Held() []plan.Entry {
 	switch {
-	case d.Plan == nil || d.lock == nil:
+	case d.Plan == nil || d.lock == nil || d.lock.Prefix != d.Plan.Prefix:
 		return nil
 	case d.Alloc != nil && !d.Stale:
 		return d.Alloc.Held
@@ -136,6 +137,7 @@ func (c *Editor) renderHeld() app.UI {
 		app.P().Class("note").Text("Removed or renamed since they were placed, so their space stays reserved: "+
 			"nothing new takes an address that may still be in DNS or on a machine. A renamed subnet or host "+
 			"gets a new place. Release one once nothing uses it."),
+		c.renameHints(),
 		app.Ul().Body(app.Range(shown).Slice(func(i int) app.UI {
 			e := shown[i]
 			return app.Li().DataSet("path", e.Path).Body(
@@ -164,4 +166,19 @@ func insideHeld(path string, heldSubnets map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// renameHints says, for each entry gone from the plan that may have been
+// renamed in the text, how to rename it so that it keeps its addresses.
+func (c *Editor) renameHints() app.UI {
+	a := c.Doc.Alloc
+	if a == nil || c.Doc.Stale || len(a.Renames) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	for _, r := range a.Renames {
+		b.WriteString(r.Kind.String() + " " + strconv.Quote(r.Old) + " is gone and " + strconv.Quote(r.New) +
+			" is new: if you renamed it, type the old name back and rename it in the form, which keeps its addresses.\n")
+	}
+	return app.P().Class("note rename-hint").Text(b.String())
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -36,6 +38,35 @@ type Shell struct {
 	notice   string
 	readyMS  int           // milliseconds from the start of navigation to OnMount
 	saveTime time.Duration // of the last save, what ran on the drawing goroutine
+	ctx      app.Context   // the Shell's own, from OnMount
+	q        *ask          // what the page asks before it replaces the plan; nil for nothing
+	hasPrev  bool          // a previous plan is kept, for restorePrevious
+}
+
+// An ask is a question the page puts in its own markup, with an answer
+// button for each choice: a dialog that keyboards, screen readers and
+// tests reach like the rest of the page (window.confirm blocks them).
+type ask struct {
+	id, title, text string
+	lines           string // details, one a line
+	yes, no         string // the answers' labels
+	then            func()
+}
+
+// render draws the question; yes and no answer it.
+func (q *ask) render(yes, no app.EventHandler) app.UI {
+	body := []app.UI{
+		app.P().ID(q.id + "-title").Class("ask-title").Text(q.title),
+		app.P().Text(q.text),
+	}
+	if q.lines != "" {
+		body = append(body, app.Pre().Text(q.lines))
+	}
+	body = append(body, app.Button().ID(q.id+"-yes").Class("yes").Text(q.yes).OnClick(yes, app.EventScope(q.id)))
+	if q.no != "" {
+		body = append(body, app.Button().ID(q.id+"-no").Text(q.no).OnClick(no, app.EventScope(q.id)))
+	}
+	return app.Div().ID(q.id).Class("ask").Role("alertdialog").Aria("labelledby", q.id+"-title").Body(body...)
 }
 
 // OnInit prepares the example plan, so that the pre-rendered page shows it.
@@ -44,33 +75,123 @@ func (c *Shell) OnInit() {
 	c.tab = "plan"
 }
 
-// OnMount restores the saved or shared plan and starts saving changes.
+// OnMount restores the saved plan, opens a plan shared in the URL
+// fragment (asking first when it would replace other work), and starts
+// saving changes.
 func (c *Shell) OnMount(ctx app.Context) {
-	switch shared, ok, err := DecodeFragment(locationHash()); {
-	case err != nil:
-		c.notice = err.Error()
-	case ok:
-		lock := shared.Lock
-		if src, l, saved := restore(); lock == "" && saved && src == shared.Plan {
-			lock = l // a link without a lock, of the plan saved here: keep its lock
-		}
-		c.doc.Load(shared.Plan, lock)
-		c.notice = sharedNotice
-	default:
-		if src, lock, ok := restore(); ok {
-			c.doc.Load(src, lock)
-		}
+	c.ctx = ctx
+	if src, lock, ok := restore(savedKeys); ok {
+		c.doc.Load(src, lock)
 	}
+	c.hasPrev = getItem(prevKeys[0]) != ""
+	c.savedRev = c.doc.Rev // what is shown is what is stored
 	c.doc.Changed = func(*Doc) { c.scheduleSave(ctx) }
-	if c.notice == sharedNotice {
-		c.scheduleSave(ctx) // the shared plan is now this browser's plan
-	} else {
-		c.savedRev = c.doc.Rev // what is shown is what is stored
-	}
+	c.openLink(ctx)
+	onHashChange(func() { ctx.Dispatch(c.openLink) })
 	c.ready = true
 	if app.IsClient {
 		c.readyMS = app.Window().Get("performance").Call("now").Int()
 	}
+}
+
+// openLink opens the plan a link carries in the URL fragment, if it
+// carries one. The fragment is cleared once read, so that a reload does
+// not open the link again over later edits. A plan that differs from the
+// work on show is opened only when the user says so, and that work is kept
+// as the previous plan.
+func (c *Shell) openLink(ctx app.Context) {
+	s, ok, err := DecodeFragment(locationHash())
+	if !ok {
+		return
+	}
+	clearLocationHash()
+	switch {
+	case err != nil:
+		c.notice = err.Error()
+	case c.doc.Source == s.Plan && (s.Lock == "" || s.Lock == c.doc.LockText()):
+		c.notice = "The link holds the plan you have here."
+	case !c.hasWork():
+		c.doc.Load(s.Plan, s.Lock)
+		c.notice = sharedNotice
+	default:
+		c.q = &ask{id: "ask-link", title: "Open the shared plan?",
+			text: "The link holds another plan than the one you have here. Opened, it takes its place, and yours is kept as the previous plan (" + restoreLabel + " brings it back" + c.replacesPrev() + ").",
+			yes:  "Open the link", no: "Keep my plan",
+			then: func() { c.replace(s.Plan, s.Lock, sharedNotice) }}
+	}
+}
+
+// hasWork reports whether the plan on show is the user's work: neither
+// the example nor an untouched new plan.
+func (c *Shell) hasWork() bool {
+	return c.doc.Source != ExampleYAML && c.doc.Source != NewPlanYAML
+}
+
+// replacesPrev says, for a question, that a previous plan kept already
+// would be replaced.
+func (c *Shell) replacesPrev() string {
+	if c.hasPrev {
+		return "; it replaces the previous plan kept now"
+	}
+	return ""
+}
+
+// restoreLabel names the action that brings the previous plan back.
+const restoreLabel = "Restore my previous plan"
+
+// replace shows the plan src with lock, once the plan on show is stored
+// as the previous one, which restorePrevious brings back: a link, a new
+// plan or opened files never lose the work they replace. If it cannot be
+// stored, nothing is replaced.
+func (c *Shell) replace(src, lock, notice string) {
+	c.stash(func() {
+		c.doc.Load(src, lock)
+		c.notice, c.shareURL = notice, ""
+	})
+}
+
+// stash stores the plan on show as the previous plan, off the drawing
+// goroutine, then calls then. It runs in the Shell's context: the button
+// that asked may be gone by the time it is done.
+func (c *Shell) stash(then func()) {
+	rev, src, lock := c.doc.Rev, c.doc.Source, c.doc.LockText()
+	ctx := c.ctx
+	ctx.Async(func() {
+		s := packState(rev, src, lock)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err := store(prevKeys, s); err != nil {
+				c.notice = "Could not keep the plan on show in this browser, so it stays: " + err.Error()
+				return
+			}
+			c.hasPrev = true
+			then()
+		})
+	})
+}
+
+// restorePrevious swaps the plan on show with the previous one.
+func (c *Shell) restorePrevious(ctx app.Context, e app.Event) {
+	src, lock, ok := restore(prevKeys)
+	if !ok {
+		c.hasPrev, c.notice = false, "No previous plan is kept in this browser."
+		return
+	}
+	c.replace(src, lock, "Restored your previous plan. The one you had is now the previous plan.")
+}
+
+// newPlan starts an empty plan with a new lock, asking first when there
+// is work on show.
+func (c *Shell) newPlan(ctx app.Context, e app.Event) {
+	const notice = "Started a new plan: set the prefix and domain, then add subnets."
+	if !c.hasWork() {
+		c.doc.Load(NewPlanYAML, "")
+		c.notice = notice
+		return
+	}
+	c.q = &ask{id: "ask-new", title: "Start a new plan?",
+		text: "The plan on show and its lock are kept as the previous plan (" + restoreLabel + " brings them back" + c.replacesPrev() + "). To keep a copy outside this browser, download them from Export first.",
+		yes:  "Start a new plan", no: "Cancel",
+		then: func() { c.replace(NewPlanYAML, "", notice) }}
 }
 
 // scheduleSave saves the plan shortly after the last change, off the path
@@ -94,7 +215,7 @@ func (c *Shell) scheduleSave(ctx app.Context) {
 					return
 				}
 				t1 := time.Now()
-				err := store(s)
+				err := store(savedKeys, s)
 				c.saveTime = made + time.Since(t1)
 				if err != nil {
 					c.notice = "Could not save the plan in this browser: " + err.Error()
@@ -115,7 +236,7 @@ func (c *Shell) share(ctx app.Context, e app.Event) {
 				c.notice = "Could not make the link: " + err.Error()
 				return
 			}
-			c.shareURL = setLocationHash(frag)
+			c.shareURL = pageURL() + "#" + frag
 			copyText(c.shareURL)
 			c.notice = fmt.Sprintf("The link holds the whole plan and its lock after '#', which browsers never send to a server (%d characters). Copied.", len(c.shareURL))
 		})
@@ -186,18 +307,29 @@ func (c *Shell) Render() app.UI {
 				app.Text("Open files…"),
 				app.Input().Type("file").ID("open-files").Multiple(true).Accept(".yaml,.yml,.json,.lock,text/plain").OnChange(c.openFiles),
 			),
-			app.Button().Class("share").ID("share").Title("Put the plan in the page address, to bookmark or send").
+			app.Button().ID("new-plan").Title("Start an empty plan with a new lock").Text("New plan").OnClick(c.newPlan),
+			app.If(c.hasPrev, func() app.UI {
+				return app.Button().ID("restore-previous").Title("Swap the plan on show with the one a link, a new plan or opened files replaced").
+					Text(restoreLabel).OnClick(c.restorePrevious)
+			}),
+			app.Button().Class("share").ID("share").Title("Make a link that holds the plan and its lock, to bookmark or send").
 				Text("Share link").OnClick(c.share),
 		),
-		app.If(c.notice != "", func() app.UI {
-			return app.P().Class("notice").ID("notice").Body(
-				app.Text(c.notice),
-				app.If(c.shareURL != "", func() app.UI {
-					return app.Input().Class("share-url").ReadOnly(true).Value(c.shareURL)
-				}),
-				app.Button().Class("close").Text("×").OnClick(func(app.Context, app.Event) { c.notice, c.shareURL = "", "" }),
-			)
-		}),
+		// One element, always there, so that Main after it keeps its
+		// node, and the view its state, when a message comes or goes.
+		app.Div().Class("messages").Body(
+			app.If(c.q != nil, func() app.UI { return c.q.render(c.answer, c.dismiss) }),
+			c.docQuestion(),
+			app.If(c.notice != "", func() app.UI {
+				return app.P().Class("notice").ID("notice").Body(
+					app.Text(c.notice),
+					app.If(c.shareURL != "", func() app.UI {
+						return app.Input().Class("share-url").Aria("label", "Share link").ReadOnly(true).Value(c.shareURL)
+					}),
+					app.Button().Class("close").Aria("label", "Close").Text("×").OnClick(func(app.Context, app.Event) { c.notice, c.shareURL = "", "" }),
+				)
+			}),
+		),
 		app.Main().Body(c.view()),
 		app.Footer().Body(app.Text("Runs entirely in this page: nothing you type is sent anywhere. Works offline after the first visit.")),
 	)
@@ -218,4 +350,50 @@ func (c *Shell) view() app.UI {
 		return &Calculator{}
 	}
 	return &Editor{Doc: d, Rev: rev}
+}
+
+// answer takes the page's question's first answer; dismiss the other.
+func (c *Shell) answer(ctx app.Context, e app.Event) {
+	if q := c.q; q != nil {
+		c.q = nil
+		q.then()
+	}
+}
+
+func (c *Shell) dismiss(app.Context, app.Event) { c.q = nil }
+
+// maxMovesShown bounds the moves a question lists.
+const maxMovesShown = 50
+
+// docQuestion asks about the edit the Doc holds back (Doc.Ask): a new
+// prefix, or entries that would move.
+func (c *Shell) docQuestion() app.UI {
+	q := c.doc.Ask
+	if q == nil {
+		return nil
+	}
+	a := &ask{id: "ask-moves", yes: "Renumber", no: "Keep the old addresses"}
+	if q.To.IsValid() {
+		from, to := q.From.String(), q.To.String()
+		a.id, a.title, a.yes, a.no = "ask-prefix", "Change the prefix to "+to+"?", "Plan "+to+" afresh", "Keep "+from
+		a.text = "The lock has placed " + strconv.Itoa(q.Entries) + " entries in " + from + ". A new prefix is planned afresh; the lock of " +
+			from + " is set aside in this page, and comes back if you type " + from + " again."
+	} else {
+		a.title = strconv.Itoa(len(q.Moves)) + " entries would move"
+		a.text = "This edit puts entries that the lock placed somewhere else, so their addresses change. Renumber moves them and holds the space they leave until you release it; keeping the old addresses undoes the edit."
+		var b strings.Builder
+		for i, m := range q.Moves {
+			if i == maxMovesShown {
+				b.WriteString("and " + strconv.Itoa(len(q.Moves)-i) + " more")
+				break
+			}
+			b.WriteString(m.String() + "\n")
+		}
+		a.lines = b.String()
+
+	}
+	if !c.doc.CanUndo() {
+		a.no, a.text = "", a.text+" To keep them, edit the plan back."
+	}
+	return a.render(func(app.Context, app.Event) { c.doc.Accept() }, func(app.Context, app.Event) { c.doc.Undo() })
 }
