@@ -161,6 +161,13 @@ func TestSplitFortySenders(t *testing.T) {
 	check(netip.MustParseAddr("2001:db8:d6::1"), Fail)
 	check(netip.MustParseAddr("2001:db8:d7::1"), Fail)
 	check(netip.MustParseAddr("192.0.2.1"), Fail)
+
+	// The check can fail: without the last included record, a non-sender
+	// and a sender listed there get permerror, as pyspf says in
+	// TestPyspfNamedSplit.
+	c.Resolver = chainResolver(t, chain[:len(chain)-1], "_spf.esp.example.net=v=spf1 ip4:198.51.100.0/24 -all")
+	check(netip.MustParseAddr("2001:db8:d7::1"), Permerror)
+	check(chain[len(chain)-1].Record.Terms[0].Prefix.Addr(), Permerror)
 }
 
 // TestSplitSameResults is the property test: for random records, a chain
