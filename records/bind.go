@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"iter"
 	"net/netip"
@@ -14,9 +15,10 @@ import (
 // zoneWriter writes zone-file lines through one buffer that every line
 // reuses, so a zone of any size streams out in constant memory.
 type zoneWriter struct {
-	w   *bufio.Writer
-	b   []byte
-	err error
+	w      *bufio.Writer
+	b      []byte
+	err    error
+	digest hash.Hash64 // when not nil, every line written goes into it; see writeDigest
 }
 
 func newZoneWriter(w io.Writer) *zoneWriter {
@@ -28,6 +30,9 @@ func (z *zoneWriter) line() {
 	if z.err == nil {
 		z.b = append(z.b, '\n')
 		_, z.err = z.w.Write(z.b)
+		if z.digest != nil {
+			z.digest.Write(z.b)
+		}
 	}
 	z.b = z.b[:0]
 }
@@ -82,12 +87,18 @@ func WriteForwardSnippet(w io.Writer, rrs []RR) error {
 // snippet with the SOA and NS records the plan gives, for a domain that has
 // no zone yet. Every record must lie in origin.
 func WriteForwardZone(w io.Writer, origin string, cfg ZoneConfig, rrs []RR) error {
+	return writeForwardZone(newZoneWriter(w), origin, cfg, rrs, "")
+}
+
+// writeForwardZone writes a forward zone through z, with an $INCLUDE of
+// include after the apex records unless include is empty.
+func writeForwardZone(z *zoneWriter, origin string, cfg ZoneConfig, rrs []RR, include string) error {
 	if err := errors.Join(CheckHostname(origin), cfg.Check(), checkRRs(rrs), checkGlue(origin, cfg.Nameservers, rrs)); err != nil {
 		return err
 	}
-	z := newZoneWriter(w)
 	z.str("; forward zone ", origin, " written by ip6plan")
 	z.header(origin, cfg)
+	z.include(include, origin)
 	for _, rr := range rrs {
 		z.b = appendRR(z.b, rr.Name, rr.TTL, rr.Type, rr.Data)
 		z.line()
@@ -102,13 +113,18 @@ func WriteForwardZone(w io.Writer, origin string, cfg ZoneConfig, rrs []RR) erro
 // names relative to $ORIGIN. hosts must come sorted by address; they are
 // read once, so a million of them stream through in constant memory.
 func WriteReverseZone(w io.Writer, zone ReverseZone, cfg ZoneConfig, delegated []ReverseZone, hosts iter.Seq[Host]) error {
+	return writeReverseZone(newZoneWriter(w), zone, cfg, delegated, hosts, "")
+}
+
+// writeReverseZone writes a reverse zone through z, with an $INCLUDE of
+// include after the apex records unless include is empty.
+func writeReverseZone(z *zoneWriter, zone ReverseZone, cfg ZoneConfig, delegated []ReverseZone, hosts iter.Seq[Host], include string) error {
 	if err := cfg.Check(); err != nil {
 		return err
 	}
 	if !zone.IsValid() {
 		return fmt.Errorf("%s is not a reverse zone: zones are cut at nibble boundaries", zone.Prefix)
 	}
-	z := newZoneWriter(w)
 	var origin [PTRNameLen]byte
 	name := zone.AppendName(origin[:0])
 	z.b = append(append(z.b, "; reverse zone for "...), zone.Prefix.String()...)
@@ -116,6 +132,7 @@ func WriteReverseZone(w io.Writer, zone ReverseZone, cfg ZoneConfig, delegated [
 	z.line()
 	z.str("$ORIGIN ", string(name))
 	z.soaAndNS(cfg)
+	z.include(include, string(name))
 	for _, d := range delegated {
 		for _, ns := range cfg.Nameservers {
 			z.b = d.appendRelative(z.b, zone)

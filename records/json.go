@@ -16,15 +16,19 @@ type jsonRR struct {
 	Data string `json:"data"`
 }
 
+// jsonZone is a zone in the JSON output: a reverse zone has a prefix and
+// the zones it delegates, a forward zone neither.
 type jsonZone struct {
 	Zone      string   `json:"zone"`
-	Prefix    string   `json:"prefix"`
-	Delegated []string `json:"delegated"`
+	Prefix    string   `json:"prefix,omitempty"`
+	Delegated []string `json:"delegated,omitzero"`
 	Records   []jsonRR `json:"records"`
 }
 
 type jsonDoc struct {
 	Forward []jsonRR   `json:"forward"`
+	Outside []jsonZone `json:"outside,omitzero"`
+	Omitted []string   `json:"omitted,omitzero"`
 	Reverse []jsonZone `json:"reverse"`
 }
 
@@ -42,20 +46,8 @@ func WriteJSON(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host, p
 			doc.Forward = append(doc.Forward, jsonRR{rr.Name, rr.TTL, rr.Type, rr.Data})
 		}
 	}
-	if !part.Has(Reverse) {
-		zones = nil
-	}
-	for _, z := range zones {
-		jz := jsonZone{Zone: z.Name(), Prefix: z.Prefix.String(), Delegated: []string{}, Records: []jsonRR{}}
-		delegated := Delegated(z, zones)
-		for _, d := range delegated {
-			jz.Delegated = append(jz.Delegated, d.Name())
-		}
-		for h := range inZone(z, delegated, slices.Values(hosts)) {
-			name, _ := PTRName(h.Addr)
-			jz.Records = append(jz.Records, jsonRR{name, cfg.TTL, "PTR", h.Name})
-		}
-		doc.Reverse = append(doc.Reverse, jz)
+	if part.Has(Reverse) {
+		doc.Reverse = reverseJSON(zones, cfg, hosts)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -72,4 +64,22 @@ func inZone(z ReverseZone, delegated []ReverseZone, hosts iter.Seq[Host]) iter.S
 			}
 		}
 	}
+}
+
+// reverseJSON returns each reverse zone of zones with its PTR records.
+func reverseJSON(zones []ReverseZone, cfg ZoneConfig, hosts []Host) []jsonZone {
+	out := []jsonZone{}
+	for _, z := range zones {
+		jz := jsonZone{Zone: z.Name(), Prefix: z.Prefix.String(), Delegated: []string{}, Records: []jsonRR{}}
+		delegated := Delegated(z, zones)
+		for _, d := range delegated {
+			jz.Delegated = append(jz.Delegated, d.Name())
+		}
+		for h := range inZone(z, delegated, slices.Values(hosts)) {
+			name, _ := PTRName(h.Addr)
+			jz.Records = append(jz.Records, jsonRR{name, cfg.TTL, "PTR", h.Name})
+		}
+		out = append(out, jz)
+	}
+	return out
 }

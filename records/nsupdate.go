@@ -58,6 +58,13 @@ func WriteNsupdate(w io.Writer, server, domain string, zones []ReverseZone, ttl 
 	if len(others) > 0 {
 		z.str("send")
 	}
+	z.reverseUpdates(zones, ttl, hosts)
+	return z.flush()
+}
+
+// reverseUpdates writes one update per reverse zone that holds PTRs of
+// hosts: each PTR's record set deleted, then its record added.
+func (z *zoneWriter) reverseUpdates(zones []ReverseZone, ttl uint32, hosts []Host) {
 	for _, zone := range zones {
 		started := false
 		for h := range inZone(zone, Delegated(zone, zones), slices.Values(hosts)) {
@@ -78,7 +85,6 @@ func WriteNsupdate(w io.Writer, server, domain string, zones []ReverseZone, ttl 
 			z.str("send")
 		}
 	}
-	return z.flush()
 }
 
 // updateSet writes the lines for rrs[i]: a delete of its record set when

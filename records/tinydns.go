@@ -2,7 +2,6 @@ package records
 
 import (
 	"encoding/hex"
-	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -44,69 +43,14 @@ type TinydnsOptions struct {
 // addresses, whose PTRs live in someone's in-addr.arpa. Names are written
 // without their trailing dot, as tinydns-data expects.
 func WriteTinydns(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host, opt TinydnsOptions) error {
-	if err := errors.Join(cfg.Check(), checkHosts(hosts)); err != nil {
-		return err
-	}
-	part := opt.Part.orBoth()
-	z := newZoneWriter(w)
-	z.str("# tinydns data written by ip6plan")
-	s := cfg.SOA
-	for _, zone := range zones {
-		if !part.Has(Reverse) {
-			break
-		}
-		z.b = append(z.b, 'Z')
-		z.b = bare(zone.AppendName(z.b))
-		z.b = append(z.b, ':')
-		z.b = bare(append(z.b, s.MName...))
-		z.b = append(z.b, ':')
-		z.b = bare(append(z.b, s.RName...))
-		for _, v := range []uint32{s.Serial, s.Refresh, s.Retry, s.Expire, s.Minimum, cfg.TTL} {
-			z.b = strconv.AppendUint(append(z.b, ':'), uint64(v), 10)
-		}
-		z.line()
-		for _, ns := range cfg.Nameservers {
-			z.b = append(z.b, '&')
-			z.b = bare(zone.AppendName(z.b))
-			z.b = bare(append(append(z.b, "::"...), ns...))
-			z.b = strconv.AppendUint(append(z.b, ':'), uint64(cfg.TTL), 10)
-			z.line()
+	in := tinyInput{cfg: cfg, hosts: hosts, opt: opt, publish: func(string) bool { return true }}
+	if opt.Part.orBoth().Has(Reverse) {
+		in.reverse = zones
+		if in.reverse == nil {
+			in.reverse = []ReverseZone{}
 		}
 	}
-	for _, h := range hosts {
-		switch {
-		case part == Both && !opt.Generic:
-			z.tinyLine('6', h.Name, h, cfg.TTL)
-			for _, a := range h.Aliases {
-				z.tinyLine('3', a, h, cfg.TTL)
-			}
-		default:
-			if part.Has(Forward) {
-				for _, name := range append([]string{h.Name}, h.Aliases...) {
-					if opt.Generic {
-						z.genericAAAA(name, h, cfg.TTL)
-					} else {
-						z.tinyLine('3', name, h, cfg.TTL)
-					}
-				}
-			}
-			if part.Has(Reverse) {
-				z.b = bare(AppendPTRName(append(z.b, '^'), h.Addr))
-				z.b = bare(append(append(z.b, ':'), h.Name...))
-				z.b = strconv.AppendUint(append(z.b, ':'), uint64(cfg.TTL), 10)
-				z.line()
-			}
-		}
-		if h.IPv4.IsValid() && part.Has(Forward) {
-			for _, name := range append([]string{h.Name}, h.Aliases...) {
-				z.b = append(append(z.b, '+'), strings.TrimSuffix(name, ".")...)
-				z.b = append(append(z.b, ':'), h.IPv4.String()...)
-				z.b = strconv.AppendUint(append(z.b, ':'), uint64(cfg.TTL), 10)
-				z.line()
-			}
-		}
-	}
-	return z.flush()
+	return writeTinydns(w, in)
 }
 
 // tinyLine writes a 6 or 3 line: the address as 32 hex digits.

@@ -1,5 +1,7 @@
 package records
 
+import "strconv"
+
 // TXT record data. A TXT RDATA is one or more character-strings, each a
 // length octet and at most 255 octets of data (RFC 1035 §3.3.14). Longer
 // text, such as an SPF record with many ip6: terms, is published as
@@ -61,4 +63,53 @@ func AppendQuotedTXT(b []byte, s string) []byte {
 			return b
 		}
 	}
+}
+
+// unquoteTXT returns the text of TXT data in the form AppendQuotedTXT
+// writes, and reports whether data is exactly that form: the form is
+// what every writer of a zone set relies on (one line, strings of at most
+// 255 octets), and tinydns wants the text itself.
+func unquoteTXT(data string) (string, bool) {
+	var b []byte
+	rest := data
+	for first := true; ; first = false {
+		if !first {
+			if rest == "" {
+				break
+			}
+			if rest[0] != ' ' {
+				return "", false
+			}
+			rest = rest[1:]
+		}
+		if rest == "" || rest[0] != '"' {
+			return "", false
+		}
+		i := 1
+		for ; i < len(rest) && rest[i] != '"'; i++ {
+			c := rest[i]
+			switch {
+			case c == '\\' && i+1 < len(rest) && (rest[i+1] == '"' || rest[i+1] == '\\'):
+				b = append(b, rest[i+1])
+				i++
+			case c == '\\' && i+3 < len(rest) && isDigits(rest[i+1:i+4]):
+				v, _ := strconv.Atoi(rest[i+1 : i+4])
+				if v > 255 {
+					return "", false
+				}
+				b = append(b, byte(v))
+				i += 3
+			case c < 0x20 || c >= 0x7f || c == '\\':
+				return "", false
+			default:
+				b = append(b, c)
+			}
+		}
+		if i == len(rest) {
+			return "", false
+		}
+		rest = rest[i+1:]
+	}
+	s := string(b)
+	return s, QuoteTXT(s) == data
 }

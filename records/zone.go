@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ip6plan/ip6plan/plan"
@@ -157,15 +158,34 @@ func checkHost(h Host) error {
 }
 
 // checkRRs reports a record whose owner or data would break a zone file.
+// Owners are hostnames, except that a TXT record's may start a label with
+// '_' (CheckOwner); an MX record's data is a preference and a hostname,
+// and a TXT record's the form QuoteTXT writes.
 func checkRRs(rrs []RR) error {
 	for _, rr := range rrs {
-		if err := checkFQDN(rr.Name, CheckHostname); err != nil {
+		check := CheckHostname
+		if rr.Type == "TXT" {
+			check = CheckOwner
+		}
+		if err := checkFQDN(rr.Name, check); err != nil {
 			return fmt.Errorf("%s record: %w", rr.Type, err)
 		}
 		switch rr.Type {
 		case "A", "AAAA":
 			if a, err := netip.ParseAddr(rr.Data); err != nil || a.Is6() != (rr.Type == "AAAA") || a.Zone() != "" {
 				return fmt.Errorf("%s record of %s: %q is not an address of that type", rr.Type, rr.Name, rr.Data)
+			}
+		case "MX":
+			pref, target, _ := strings.Cut(rr.Data, " ")
+			if _, err := strconv.ParseUint(pref, 10, 16); err != nil {
+				return fmt.Errorf("MX record of %s: %q does not start with a preference from 0 to 65535", rr.Name, rr.Data)
+			}
+			if err := checkFQDN(target, CheckHostname); err != nil {
+				return fmt.Errorf("MX record of %s: %w", rr.Name, err)
+			}
+		case "TXT":
+			if _, ok := unquoteTXT(rr.Data); !ok {
+				return fmt.Errorf("TXT record of %s: %q is not TXT data as QuoteTXT writes it", rr.Name, rr.Data)
 			}
 		default:
 			return fmt.Errorf("record of %s: type %s is not one ip6plan writes here", rr.Name, rr.Type)

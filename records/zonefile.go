@@ -1,0 +1,158 @@
+package records
+
+import (
+	"bytes"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"path"
+	"slices"
+	"strings"
+)
+
+// Zone files that ip6plan keeps in a directory, and the records people add
+// to them by hand. ip6plan rewrites its zone files whenever the plan
+// changes, so it never edits them in place: each one $INCLUDEs a file of
+// hand-maintained records next to it, ZONE.local, which ip6plan never
+// writes (the caller creates it empty when it is missing, as named needs
+// the file to exist). Records added to the zone file itself are found
+// before they could be lost: the file ends with a digest of the text
+// ip6plan wrote (see [Untouched]), and an edited file is compared record
+// by record with what ip6plan writes now (the CLI does this with
+// records/zonefile, which parses zone files and stays out of the web app).
+
+// ZoneFileName returns the name of the file that holds the zone origin:
+// the zone's name without its trailing dot, then ".zone".
+func ZoneFileName(origin string) string { return strings.TrimSuffix(origin, ".") + ".zone" }
+
+// LocalFileName returns the name of the hand-maintained file that the zone
+// file of origin $INCLUDEs: the zone's name without its trailing dot,
+// then ".local".
+func LocalFileName(origin string) string { return strings.TrimSuffix(origin, ".") + ".local" }
+
+// LocalFileText is what a new, empty hand-maintained file of origin holds:
+// comments that say what it is for.
+func LocalFileText(origin string) string {
+	return "; Records of " + origin + " kept by hand. ip6plan never writes this file; the zone file\n" +
+		"; " + ZoneFileName(origin) + " includes it with $INCLUDE, so its names are relative to " + origin + "\n" +
+		"; Add records here, not to " + ZoneFileName(origin) + ", which ip6plan rewrites.\n"
+}
+
+// A ZoneFile is one zone of a set as a file of its own, in BIND form: the
+// zone with its SOA and NS records, an $INCLUDE of the hand-maintained
+// file LocalFileName(Origin), its records, and a last line holding a
+// digest of the text before it (see [Untouched]).
+type ZoneFile struct {
+	Origin string // the zone, fully qualified
+	Name   string // ZoneFileName(Origin)
+	Local  string // LocalFileName(Origin)
+	write  func(w io.Writer, serial uint32) error
+}
+
+// Write writes the file with serial as its SOA serial, so that a caller
+// can keep an unchanged file's serial and raise a changed one's.
+func (f ZoneFile) Write(w io.Writer, serial uint32) error { return f.write(w, serial) }
+
+// Files returns the zone files of the set, for the records part selects
+// (zero means both): the domain's forward zone, the zones of names outside
+// it, then the reverse zones. It fails when the plan cannot have complete
+// zones (ZoneSet.ConfigErr), or when part asks for forward zones and
+// there are none because the plan has no domain.
+func (zs *ZoneSet) Files(part Part) ([]ZoneFile, error) {
+	if err := zs.needConfig(); err != nil {
+		return nil, err
+	}
+	part = part.orBoth()
+	var files []ZoneFile
+	if part.Has(Forward) {
+		fzs := zs.forwardZones()
+		if zs.Domain.Origin == "" && len(fzs) == 0 {
+			return nil, errNoDomain
+		}
+		for _, fz := range fzs {
+			files = append(files, ZoneFile{Origin: fz.Origin, Name: ZoneFileName(fz.Origin), Local: LocalFileName(fz.Origin),
+				write: func(w io.Writer, serial uint32) error {
+					cfg := zs.Config
+					cfg.SOA.Serial = serial
+					z := newZoneWriter(w)
+					z.digest = fnv.New64a()
+					if err := writeForwardZone(z, fz.Origin, cfg, fz.RRs, zs.includePath(fz.Origin)); err != nil {
+						return err
+					}
+					return z.writeDigest()
+				}})
+		}
+	}
+	if part.Has(Reverse) {
+		for _, rz := range zs.Reverse {
+			origin := rz.Name()
+			files = append(files, ZoneFile{Origin: origin, Name: ZoneFileName(origin), Local: LocalFileName(origin),
+				write: func(w io.Writer, serial uint32) error {
+					cfg := zs.Config
+					cfg.SOA.Serial = serial
+					z := newZoneWriter(w)
+					z.digest = fnv.New64a()
+					if err := writeReverseZone(z, rz, cfg, Delegated(rz, zs.Reverse), slices.Values(zs.Hosts), zs.includePath(origin)); err != nil {
+						return err
+					}
+					return z.writeDigest()
+				}})
+		}
+	}
+	return files, nil
+}
+
+// includePath is the path a zone file's $INCLUDE names.
+func (zs *ZoneSet) includePath(origin string) string {
+	if zs.opt.IncludeDir == "" {
+		return LocalFileName(origin)
+	}
+	return path.Join(zs.opt.IncludeDir, LocalFileName(origin))
+}
+
+// include writes the $INCLUDE line of file with origin as the origin of
+// the included records (RFC 1035 §5.1), unless file is empty.
+func (z *zoneWriter) include(file, origin string) {
+	if file != "" {
+		z.str("$INCLUDE ", file, " ", origin, " ; records kept by hand; ip6plan never writes this file")
+	}
+}
+
+// digestPrefix starts the last line of a zone file ip6plan keeps.
+const digestPrefix = "; ip6plan digest fnv1a64 "
+
+// writeDigest writes the digest line of everything written so far, then
+// flushes.
+func (z *zoneWriter) writeDigest() error {
+	sum := z.digest.Sum64()
+	z.digest = nil
+	z.b = append(z.b, digestPrefix...)
+	z.b = fmt.Appendf(z.b, "%016x", sum)
+	z.line()
+	return z.flush()
+}
+
+// Untouched reports whether file is a zone file that ip6plan wrote and
+// nobody has changed since: its last line is ip6plan's digest of all the
+// text before it. Any edit, a record added or a comment changed, makes it
+// false. The digest (FNV-1a) guards against slips, not against anyone
+// who means to deceive.
+func Untouched(file []byte) bool {
+	body, last, ok := cutLastLine(file)
+	if !ok || !bytes.HasPrefix(last, []byte(digestPrefix)) {
+		return false
+	}
+	h := fnv.New64a()
+	h.Write(body)
+	return string(last[len(digestPrefix):]) == fmt.Sprintf("%016x", h.Sum64())
+}
+
+// cutLastLine splits file, which must end in a newline, before its last
+// line, and returns that line without its newline.
+func cutLastLine(file []byte) (body, last []byte, ok bool) {
+	if !bytes.HasSuffix(file, []byte("\n")) {
+		return nil, nil, false
+	}
+	i := bytes.LastIndexByte(file[:len(file)-1], '\n') + 1
+	return file[:i], file[i : len(file)-1], true
+}
