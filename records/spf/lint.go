@@ -275,7 +275,7 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 		reached = terms[:firstAll+1]
 	}
 	out = append(out, overlaps(reached, w)...)
-	out = append(out, breadth(reached)...)
+	out = append(out, breadth(reached, "the record's")...)
 
 	if dnsCount {
 		// In evaluation order: the mechanisms up to all, then redirect=.
@@ -390,11 +390,12 @@ func thousands(n float64) string {
 	return s
 }
 
-// breadth reports the passing ip4: and ip6: terms of a record that
+// breadth reports the passing ip4: and ip6: terms of a record (whose
+// says which: "the record's") that
 // together cover more than one of the broadest accepted networks, when no
 // one term does: the addresses are counted once however many terms hold
 // them.
-func breadth(terms []Term) []Finding {
+func breadth(terms []Term, whose string) []Finding {
 	var out []Finding
 	for _, k := range []Kind{IP6, IP4} {
 		var b netipx.IPSetBuilder
@@ -420,8 +421,8 @@ func breadth(terms []Term) []Finding {
 		}
 		if total > 1 {
 			out = append(out, Finding{Severity: Error, RFC: "RFC 7208 §5.6", Message: fmt.Sprintf(
-				"the record's ip%d: terms together authorize %s to send mail as this domain, more than a /%d, %s; list your own networks",
-				map[Kind]int{IP4: 4, IP6: 6}[k], share(k, total), broadest(k), broadWhy[k])})
+				"%s ip%d: terms together authorize %s to send mail as this domain, more than a /%d, %s; list your own networks",
+				whose, map[Kind]int{IP4: 4, IP6: 6}[k], share(k, total), broadest(k), broadWhy[k])})
 		}
 	}
 	return out
@@ -514,6 +515,12 @@ func LintDomain(ctx context.Context, r Resolver, domain string) []Finding {
 	}
 	w := &walker{ctx: ctx, r: r, domain: domain, linted: map[string]bool{}}
 	w.visit(domain, Term{}, "")
+	if !slices.ContainsFunc(w.out, func(f Finding) bool { return f.Severity == Error && strings.Contains(f.Message, "more than a /") }) {
+		for _, f := range breadth(w.ranges, "across "+domain+"'s records and those they include, the") {
+			f.Domain = domain
+			w.add(f)
+		}
+	}
 	if w.count > maxDNSTerms {
 		f := w.eleventh
 		f.Severity, f.RFC = Error, "RFC 7208 §4.6.4"
@@ -522,6 +529,36 @@ func LintDomain(ctx context.Context, r Resolver, domain string) []Finding {
 	}
 	w.voids()
 	return w.out
+}
+
+// LintChain checks records meant to be published together, such as
+// those of [Split] or [BuildChain], as [LintDomain] would once they are
+// published, without DNS: the first record's name is the domain, and the
+// includes and redirects among the records are followed, so DNS-querying
+// terms are counted across the chain (RFC 7208 §4.6.4) and each record's
+// size with its own name (§3.4). Names outside the chain are not
+// followed, each an Info finding; records reached only through include:
+// need no all. The findings name the record they are about; an empty
+// chain is one Error finding.
+func LintChain(chain []NamedRecord) []Finding {
+	if len(chain) == 0 {
+		return []Finding{{Severity: Error, Message: "no records to check"}}
+	}
+	var s StaticResolver
+	for _, nr := range chain {
+		s.AddTXT(nr.Name, nr.Record.String())
+	}
+	return LintDomain(context.Background(), &s, chain[0].Name)
+}
+
+// Worst returns the severity of the most serious finding, or 0 when
+// there are none: `ip6plan spf` exits 1 when it is Error.
+func Worst(findings []Finding) Severity {
+	var w Severity
+	for _, f := range findings {
+		w = max(w, f.Severity)
+	}
+	return w
 }
 
 // walker follows one domain's SPF evaluation for LintDomain.
@@ -535,6 +572,8 @@ type walker struct {
 	count        int             // DNS-querying terms so far
 	eleventh     Finding         // where the count passed 10
 	void4, void6 []string        // the terms whose lookups found nothing, per sender family
+	failing      bool            // inside an include that does not pass
+	ranges       []Term          // the passing ip4: and ip6: terms of every record, for breadth
 }
 
 // maxDepth bounds how deep the walker follows includes: well past what
@@ -578,6 +617,9 @@ func (w *walker) visit(domain string, via Term, from string) {
 	switch {
 	case errors.Is(err, ErrNoRecords):
 		txts = nil
+	case errors.Is(err, ErrOffline) && from != "":
+		w.add(where(Finding{Severity: Info, RFC: "RFC 7208 §4.6.4", Message: fmt.Sprintf("%s is not among the records given, so it is not checked; its own DNS-querying terms count toward the 10 too", domain)}))
+		return
 	case err != nil:
 		w.add(where(Finding{Severity: Error, RFC: "RFC 7208 §4.4", Message: fmt.Sprintf("looking up the TXT records of %s failed: %v; receivers return temperror", domain, err)}))
 		return
@@ -612,6 +654,12 @@ func (w *walker) visit(domain string, via Term, from string) {
 	if !w.linted[domain] {
 		w.linted[domain] = true
 		for _, f := range lint(txt, nameLen(domain), others, false) {
+			if via.Kind == Include && f.RFC == "RFC 7208 §4.7" {
+				// An included record without all gives neutral when
+				// nothing matches, so the include does not match and the
+				// evaluation goes on (§5.2): as meant.
+				continue
+			}
 			f.Domain = domain
 			w.add(f)
 		}
@@ -622,6 +670,16 @@ func (w *walker) visit(domain string, via Term, from string) {
 	}
 	w.path = append(w.path, domain)
 	defer func() { w.path = w.path[:len(w.path)-1] }()
+	if !w.failing {
+		for _, t := range rec.Terms {
+			if t.Kind == All {
+				break
+			}
+			if passingIP(t) {
+				w.ranges = append(w.ranges, t)
+			}
+		}
+	}
 	hasAll := hasKind(rec, All)
 	var redirect *Term
 	for _, t := range rec.Terms {
@@ -669,6 +727,10 @@ func (w *walker) term(domain string, t Term) {
 	failed := func(what string, err error) {
 		at.Severity, at.RFC = Error, "RFC 7208 §4.4"
 		at.Message = fmt.Sprintf("looking up the %s records of %s failed: %v; receivers return temperror", what, target, err)
+		if errors.Is(err, ErrOffline) {
+			at.Severity, at.RFC = Info, "RFC 7208 §4.6.4"
+			at.Message = fmt.Sprintf("the %s records of %s are not among the records given, so they are not checked", what, target)
+		}
 		w.add(at)
 	}
 	switch t.Kind {
@@ -684,7 +746,10 @@ func (w *walker) term(domain string, t Term) {
 		if len(w.path) >= maxDepth || w.count > 5*maxDNSTerms {
 			return // far past the limit, which is reported
 		}
+		failing := w.failing
+		w.failing = failing || t.Kind == Include && !passing(t.Qualifier)
 		w.visit(target, t, domain)
+		w.failing = failing
 	case A:
 		a, err4 := w.r.LookupA(w.ctx, target)
 		aaaa, err6 := w.r.LookupAAAA(w.ctx, target)

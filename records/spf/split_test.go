@@ -361,3 +361,84 @@ func TestSplit(t *testing.T) {
 		})
 	}
 }
+
+func TestLintChain(t *testing.T) {
+	parse := func(name, txt string) NamedRecord {
+		r, err := Parse(txt)
+		require.NoError(t, err)
+		return NamedRecord{Name: name, Record: r}
+	}
+	a := allocate(t, "plan.yaml", []byte(fortySenders()))
+	forty, err := BuildChain(a)
+	require.NoError(t, err)
+	var eleven []NamedRecord
+	top := "v=spf1"
+	for i := range 11 {
+		top += fmt.Sprintf(" include:_spf%d.example.com", i+1)
+		eleven = append(eleven, parse(fmt.Sprintf("_spf%d.example.com.", i+1), fmt.Sprintf("v=spf1 ip4:192.0.2.%d", i+1)))
+	}
+	eleven = append([]NamedRecord{parse("example.com.", top+" -all")}, eleven...)
+
+	tests := []struct {
+		name  string
+		chain []NamedRecord
+		want  []string
+		worst Severity
+	}{
+		{
+			name:  "the split 40-host plan: clean but for the include it cannot follow",
+			chain: forty,
+			want:  []string{"example.com: info at offset 111 (include:_spf.esp.example.net): _spf.esp.example.net is not among the records given, so it is not checked; its own DNS-querying terms count toward the 10 too (RFC 7208 §4.6.4)"},
+			worst: Info,
+		},
+		{
+			name:  "one record",
+			chain: []NamedRecord{parse("example.com.", "v=spf1 ip6:2001:db8::/32 -all")},
+		},
+		{
+			name:  "+all merged in",
+			chain: []NamedRecord{parse("example.com.", "v=spf1 ip6:2001:db8::/32 +all")},
+			want:  []string{"example.com: error at offset 25 (+all): +all authorizes every address on the Internet to send mail as this domain; end the record with -all or ~all (RFC 7208 §5.1)"},
+			worst: Error,
+		},
+		{
+			name:  "eleven includes",
+			chain: eleven,
+			want:  []string{"example.com: error at offset 268 (include:_spf11.example.com): evaluating example.com can take 11 DNS-querying terms (include, a, mx, ptr, exists, redirect=) across its records; receivers allow 10 and return permerror at include:_spf11.example.com, the 11th (RFC 7208 §4.6.4)"},
+			worst: Error,
+		},
+		{
+			name: "broad only together, across records",
+			chain: []NamedRecord{
+				parse("example.com.", "v=spf1 include:_spf1.example.com include:_spf2.example.com -all"),
+				parse("_spf1.example.com.", "v=spf1 ip4:10.0.0.0/9 ip4:10.128.0.0/9"),
+				parse("_spf2.example.com.", "v=spf1 ip4:12.0.0.0/9"),
+			},
+			want:  []string{"example.com: error: across example.com's records and those they include, the ip4: terms together authorize 25,165,824 addresses (3/512 of IPv4) to send mail as this domain, more than a /8, the largest block ever allocated to one holder; list your own networks (RFC 7208 §5.6)"},
+			worst: Error,
+		},
+		{
+			name: "ranges behind an include that does not pass do not count",
+			chain: []NamedRecord{
+				parse("example.com.", "v=spf1 ip4:10.0.0.0/8 -include:_spf1.example.com -all"),
+				parse("_spf1.example.com.", "v=spf1 ip4:11.0.0.0/8"),
+			},
+		},
+		{
+			name:  "empty",
+			want:  []string{"error: no records to check"},
+			worst: Error,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := LintChain(tt.chain)
+			var got []string
+			for _, f := range fs {
+				got = append(got, f.String())
+			}
+			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.worst, Worst(fs))
+		})
+	}
+}
