@@ -74,7 +74,10 @@ func (c Check) String() string {
 //     blocklists list IPv6 by.
 //   - ItemPTR: the address has exactly one PTR (RFC 3596 §2.5), and the
 //     name it points to has an AAAA record with the same address:
-//     forward-confirmed reverse DNS (RFC 8601 §3, "iprev").
+//     forward-confirmed reverse DNS (RFC 8601 §3, "iprev"). It passes
+//     only when the plan's own zones publish both (records.PublishesFCrDNS):
+//     a name outside the plan's domain is a warning, as its AAAA lives in
+//     a zone the plan does not own.
 //   - ItemHELO: the HELO name is fully qualified and equals the PTR name
 //     (RFC 5321 §4.1.1.1, §4.1.4).
 //   - ItemSPF: the domain's SPF record (spf.Build), evaluated offline
@@ -205,6 +208,11 @@ func (r *readiness) ptr(h plan.HostAlloc) (string, Status, string) {
 	name := targets[0]
 	if !slices.Contains(r.forward[name], h.Addr) {
 		return name, Fail, fmt.Sprintf("%s points to %s, whose AAAA records (%v) do not include the address", owner, name, r.forward[name])
+	}
+	// A plan without a domain has no forward zone of its own to compare
+	// with; its SPF item fails already for want of one.
+	if r.a.Plan.Domain != "" && !records.PublishesFCrDNS(r.a.Plan, records.Host{Name: name, Addr: h.Addr}) {
+		return name, Warn, fmt.Sprintf("%s PTR %s, AAAA %s, but %s is outside %s, so the plan's zones publish the PTR but not the AAAA: publish the AAAA in the zone that holds the name (zone -d writes it a zone of its own to delegate), then confirm with a live check", owner, name, h.Addr, name, r.a.Plan.Domain)
 	}
 	return name, Pass, fmt.Sprintf("%s PTR %s, AAAA %s", owner, name, h.Addr)
 }

@@ -114,7 +114,24 @@ subnets:
     hosts: [{name: mta1, address: "::25", roles: [outbound]}]
 `,
 			mutate: func(a *plan.Allocation) { a.Hosts[0].Host.Name, a.Hosts[0].FQDN = "mta1.", "mta1." },
-			want:   map[string]map[string]Status{"mail/mta1": {ItemHELO: Fail, ItemPTR: Pass}},
+			want:   map[string]map[string]Status{"mail/mta1": {ItemHELO: Fail, ItemPTR: Warn}}, // mta1. is outside example.com
+		},
+		{
+			name: "name outside the domain",
+			plan: `prefix: 2001:db8:d6::/48
+domain: example.com
+subnets:
+  - name: mail
+    size: 64
+    purpose: mail
+    hosts:
+      - {name: gw.other.example.org., address: "::25", roles: [outbound]}
+      - {name: mta1, address: "::26", roles: [outbound]}
+`,
+			want: map[string]map[string]Status{
+				"mail/gw.other.example.org.": {ItemPTR: Warn, ItemHELO: Pass},
+				"mail/mta1":                  {ItemPTR: Pass},
+			},
 		},
 		{
 			name: "address moved out of its /64",
@@ -220,4 +237,25 @@ func TestStatusString(t *testing.T) {
 	for s, want := range map[Status]string{Pass: "pass", Warn: "warn", Fail: "fail", 7: "Status(7)"} {
 		assert.Equal(t, want, s.String())
 	}
+}
+
+// TestReadinessOutsideMessage: the PTR item of a host named outside the
+// domain says why it is not a pass and what to do.
+func TestReadinessOutsideMessage(t *testing.T) {
+	a := parse(t, `prefix: 2001:db8:d6::/48
+domain: example.com
+subnets:
+  - name: mail
+    size: 64
+    purpose: mail
+    hosts: [{name: gw.other.example.org., address: "::25", roles: [outbound]}]
+`)
+	for _, c := range Readiness(a) {
+		if c.Item == ItemPTR {
+			assert.Equal(t, Warn, c.Status)
+			assert.Contains(t, c.Msg, "gw.other.example.org. is outside example.com, so the plan's zones publish the PTR but not the AAAA")
+			return
+		}
+	}
+	t.Fatal("no PTR item")
 }
