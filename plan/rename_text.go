@@ -266,27 +266,48 @@ func quotedEnd(src []byte, i int, q byte) (int, bool) {
 }
 
 // offsetOf returns the byte offset of a yaml.v3 position: lines count
-// from 1 and end at '\n' (so "\r\n" too), columns count characters from 1.
+// from 1 and end at a line break as yaml.v3 reads one ("\r\n", "\n", "\r",
+// NEL, LS or PS), columns count characters from 1, after a byte order mark.
 func offsetOf(src []byte, line, col int) (int, bool) {
 	i := 0
-	for l := 1; l < line; l++ {
-		j := bytes.IndexByte(src[i:], '\n')
-		if j < 0 {
+	if bytes.HasPrefix(src, []byte("\uFEFF")) {
+		i = 3 // the reader does not count a byte order mark
+	}
+	for l := 1; l < line; {
+		if i >= len(src) {
 			return 0, false
 		}
-		i += j + 1
-	}
-	if line == 1 && bytes.HasPrefix(src, []byte("\uFEFF")) {
-		i += 3 // the reader does not count a byte order mark
+		if w := lineBreak(src[i:]); w > 0 {
+			i += w
+			l++
+			continue
+		}
+		_, w := utf8.DecodeRune(src[i:])
+		i += w
 	}
 	for c := 1; c < col; c++ {
-		if i >= len(src) || src[i] == '\n' {
+		if i >= len(src) || lineBreak(src[i:]) > 0 {
 			return 0, false
 		}
 		_, w := utf8.DecodeRune(src[i:])
 		i += w
 	}
 	return i, true
+}
+
+// lineBreak returns the length of the line break that b starts with, or 0.
+func lineBreak(b []byte) int {
+	switch {
+	case bytes.HasPrefix(b, []byte("\r\n")):
+		return 2
+	case len(b) > 0 && (b[0] == '\n' || b[0] == '\r'):
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

@@ -108,6 +108,12 @@ subnets:
 		want: "prefix: 2001:db8::/48\r\nsubnets:\r\n  - name: a\r\n    size: 60\r\n    subnets:\r\n      - name: lan # x\r\n        size: 64\r\n",
 	},
 	{
+		name: "CR line ends and a byte order mark",
+		src:  "\uFEFFprefix: 2001:db8::/48\rsubnets:\r  - name: a # x\r    size: 64\r",
+		old:  "a", new: "lan",
+		want: "\uFEFFprefix: 2001:db8::/48\rsubnets:\r  - name: lan # x\r    size: 64\r",
+	},
+	{
 		name: "JSON",
 		src: `{
   "prefix": "2001:db8::/48",
