@@ -14,6 +14,9 @@ import (
 // and the error names both entries of each conflict: only a person can
 // say which one keeps its addresses. base may be nil (no common lock).
 func MergeLocks(base, ours, theirs *Lock) (*Lock, error) {
+	if ours == nil || theirs == nil {
+		return nil, errors.New("a merge needs both sides' locks")
+	}
 	if ours.Prefix != theirs.Prefix {
 		return nil, fmt.Errorf("the locks are for different prefixes: ours %s, theirs %s", ours.Prefix, theirs.Prefix)
 	}
