@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -75,8 +74,8 @@ is locked.`,
 				return &exitError{exitInput, err}
 			}
 			if dir != "" {
-				if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-					return &exitError{exitInput, fmt.Errorf("output directory %s does not exist; create it first", dir)}
+				if err := mkdirAll(dir); err != nil {
+					return err
 				}
 			}
 			a, err := flags.loadCurrent(c)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -227,4 +228,13 @@ func writeJSON(w io.Writer, a *view) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
+}
+
+// mkdirAll creates the output directory dir and its parents, as -d
+// promises, or says why it cannot.
+func mkdirAll(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return &exitError{exitInput, fmt.Errorf("cannot create the output directory %s: %w", dir, err)}
+	}
+	return nil
 }

@@ -167,8 +167,8 @@ func (f *zoneFlags) writeBind(w io.Writer, a *plan.Allocation, zones []records.R
 
 // writeDir writes each zone to DIR/<zone>.zone.
 func (f *zoneFlags) writeDir(c *cobra.Command, a *plan.Allocation, zones []records.ReverseZone, cfg records.ZoneConfig, hosts []records.Host) error {
-	if fi, err := os.Stat(f.dir); err != nil || !fi.IsDir() {
-		return &exitError{exitInput, fmt.Errorf("output directory %s does not exist; create it first", f.dir)}
+	if err := mkdirAll(f.dir); err != nil {
+		return err
 	}
 	type zoneFile struct {
 		name  string
