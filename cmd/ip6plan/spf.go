@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ip6plan/ip6plan/records"
 	"github.com/ip6plan/ip6plan/records/spf"
 )
 
@@ -89,26 +90,33 @@ record published today, keeping its terms and order, and reports each change.`,
 
 func newSPFLintCmd() *cobra.Command {
 	var name string
-	return &cobra.Command{
-		Use:   "lint RECORD",
+	c := &cobra.Command{
+		Use:   "lint [--name NAME] RECORD",
 		Short: "Check an SPF record against RFC 7208",
 		Long: `lint reports what is wrong or risky in an SPF record, each finding with its
 severity, the term and its offset, and the RFC section: more than 10
 DNS-querying terms, ptr, +all, no all or redirect, terms after all, repeated
 redirect or exp, host bits in ip4:/ip6:, IPv4-mapped ip6:, overlapping ranges,
-bad macros, and size (over 450 octets a warning, over 512 an error). Exit
-status 1 when there is an error or a warning.`,
+bad macros, and size (over 450 octets a warning, over 512 an error). The size
+counts the name the record is published at: --name NAME gives it (default: a
+name of 32 octets). Exit status 1 when there is an error or a warning.`,
 		Example: `  ip6plan spf lint "v=spf1 ip6:2001:db8::1/64 ptr +all"
+  ip6plan spf lint --name example.com "v=spf1 ip6:2001:db8:d6:25::/64 -all"
   ip6plan spf lint "$(dig +short TXT example.com | grep spf1 | tr -d '\"')"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			findings := spf.Lint(args[0])
 			if name != "" {
+				if err := records.CheckOwner(name); err != nil {
+					return &exitError{exitInput, fmt.Errorf("--name %q: %w", name, err)}
+				}
 				findings = spf.LintName(name, args[0])
 			}
 			return report(c.OutOrStdout(), findings)
 		},
 	}
+	c.Flags().StringVar(&name, "name", "", "the name the record is published at, for its size (RFC 7208 §3.4)")
+	return c
 }
 
 // report prints findings and turns errors and warnings into exit status 1.
