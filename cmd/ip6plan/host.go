@@ -28,7 +28,9 @@ its first /64) under one interface-ID scheme, and its PTR name:
              with --decimal, each octet's digits as a group (::128:223:214:23)
   --index    the Nth address counting from ::1
   --service  the port's digits as the ID (::25 for SMTP)
-  --stable   an opaque ID from the name and --secret (RFC 7217)
+  --stable   an opaque ID from the host's fully qualified name and --secret
+             (RFC 7217), the plan's secret: as the plan derives it, with or
+             without the name's final dot
   --iid      an ID written as ::25`,
 		Example: `  ip6plan host 2001:db8:d6:25::/64 --mac 10:13:72:5b:60:c3
   ip6plan host 2001:468:d01:d6::/64 --ipv4 128.223.214.23
@@ -84,9 +86,18 @@ its first /64) under one interface-ID scheme, and its PTR name:
 				}
 			case "--stable":
 				if secret == "" {
-					return &exitError{exitInput, errors.New("--stable needs --secret: the ID is only opaque while the secret is")}
+					return &exitError{exitInput, errors.New("--stable needs --secret, the key the ID is hashed with (RFC 7217): give the plan's secret to get the address the plan gives the host, and keep it private, since anyone who has it can work out the IDs")}
 				}
-				id = plan.StableIID(p, stable, []byte(secret), 0)
+				// The plan hashes the host's fully qualified name
+				// (plan.Host.FQDN): a name without a final dot is
+				// taken as fully qualified, as in a plan without a
+				// domain, so that both spellings give the plan's ID.
+				h := plan.Host{Name: stable}
+				fqdn := h.FQDN("")
+				if err := records.CheckHostname(stable); err != nil {
+					return &exitError{exitInput, fmt.Errorf("--stable %q: %w", stable, err)}
+				}
+				id = plan.StableIID(p, fqdn, []byte(secret), 0)
 			case "--iid":
 				if id, err = plan.ParseIID(iid); err != nil {
 					return wrapInput(err)
