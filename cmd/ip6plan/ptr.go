@@ -20,8 +20,10 @@ func newPTRCmd() *cobra.Command {
 		Long: `ptr prints the ip6.arpa owner name of each address (RFC 3596 §2.5), one per
 line: of each argument, or of each line of standard input when there are none.
 Input streams: a million lines take well under a second, in constant memory.
-A line that is not an IPv6 address is reported with its line number, the rest
-still print, and the exit status is 2.
+Output lines up with input, one line for each: a blank line stays blank, and a
+line that is not an IPv6 address gives an empty line and an error on standard
+error with its line number; the rest still print, and the exit status is 2 at
+the end. A zone (fe80::1%eth0) is dropped: the name is the same on every link.
 
 With --zones PREFIX it prints the reverse zones that cover the prefix instead:
 cut at nibble boundaries, never rounded (a /50 is four /52 zones).`,
@@ -65,8 +67,13 @@ func printZones(w io.Writer, s string) error {
 	return nil
 }
 
-// ptrLines converts each line of in to its PTR name. It reuses one output
-// buffer, so memory stays flat however long the input is.
+// ptrLines converts each line of in to its PTR name, one output line per
+// input line so that the output lines up with the input (paste(1) can join
+// them): a blank line gives a blank line, and so does a line that is not an
+// IPv6 address, which is reported on errw with its number; the status is 2
+// at the end if there was one. An address's zone (fe80::1%eth0) is dropped:
+// the name is the same on every link. It reuses one output buffer, so
+// memory stays flat however long the input is.
 func ptrLines(in io.Reader, out, errw io.Writer, what string) error {
 	r := bufio.NewReaderSize(in, 64<<10)
 	w := bufio.NewWriterSize(out, 64<<10)
@@ -80,26 +87,36 @@ func ptrLines(in io.Reader, out, errw io.Writer, what string) error {
 			}
 			bad++
 			fmt.Fprintf(errw, "ip6plan: %s %d: line too long to be an address\n", what, n)
+			if werr := w.WriteByte('\n'); werr != nil {
+				return werr
+			}
+			if err != nil {
+				break
+			}
 			continue
 		}
 		if len(line) == 0 && err != nil {
 			break
 		}
-		text := bytes.TrimSpace(line)
-		if len(text) == 0 {
-			continue
-		}
-		a, ok := plan.ParseAddr6Bytes(text)
-		if !ok || a.Is4In6() {
-			bad++
-			why := "is not an IPv6 address"
-			if ok {
-				why = "is IPv4-mapped: its reverse name lives in in-addr.arpa, not ip6.arpa"
+		buf = buf[:0]
+		if text := bytes.TrimSpace(line); len(text) > 0 {
+			addr := text
+			if i := bytes.IndexByte(text, '%'); i >= 0 && i < len(text)-1 {
+				addr = text[:i] // a zone: fe80::1%eth0
 			}
-			fmt.Fprintf(errw, "ip6plan: %s %d: %q %s\n", what, n, text, why)
-			continue
+			a, ok := plan.ParseAddr6Bytes(addr)
+			switch {
+			case !ok:
+				bad++
+				fmt.Fprintf(errw, "ip6plan: %s %d: %q is not an IPv6 address\n", what, n, text)
+			case a.Is4In6():
+				bad++
+				fmt.Fprintf(errw, "ip6plan: %s %d: %q is IPv4-mapped: its reverse name lives in in-addr.arpa, not ip6.arpa\n", what, n, text)
+			default:
+				buf = records.AppendPTRName(buf, a)
+			}
 		}
-		buf = append(records.AppendPTRName(buf[:0], a), '\n')
+		buf = append(buf, '\n')
 		if _, err := w.Write(buf); err != nil {
 			return err
 		}
@@ -111,7 +128,14 @@ func ptrLines(in io.Reader, out, errw io.Writer, what string) error {
 		return err
 	}
 	if bad > 0 {
-		return &exitError{exitInput, nil}
+		noun := "input line"
+		if what == "argument" {
+			noun = "argument"
+		}
+		if bad == 1 {
+			return &exitError{exitInput, fmt.Errorf("1 %s is not an IPv6 address: its output line is empty", noun)}
+		}
+		return &exitError{exitInput, fmt.Errorf("%d %ss are not IPv6 addresses: their output lines are empty", bad, noun)}
 	}
 	return nil
 }
