@@ -1,7 +1,11 @@
 package main
 
 import (
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"io"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -11,8 +15,9 @@ import (
 
 func newReadyCmd() *cobra.Command {
 	var (
-		flags planFlags
-		hosts []string
+		flags  planFlags
+		hosts  []string
+		output string
 	)
 	c := &cobra.Command{
 		Use:   "ready -f PLAN [--host NAME...]",
@@ -27,13 +32,18 @@ the plan alone:
   SPF              the domain's SPF record, and the HELO name's, pass the address
   /64 not shared   no other stream sends from the /64 (blocklists list by /64)
 
-Each line says pass, warn or fail and why. The exit status is 1 when anything
+Each line says pass, warn or fail and why; -o json and -o csv give the same
+checks for programs and spreadsheets. The exit status is 1 when anything
 fails. Whether DNS serves these records yet is another matter: publish the
 zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 		Example: `  ip6plan ready -f plan.yaml
-  ip6plan ready -f plan.yaml --host mta1,mta2`,
+  ip6plan ready -f plan.yaml --host mta1,mta2
+  ip6plan ready -f plan.yaml -o json | jq '.checks[] | select(.status == "fail")'`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			if !slices.Contains(readyOutputs, output) {
+				return &exitError{exitInput, fmt.Errorf("unknown output format %q; want table, json or csv", output)}
+			}
 			a, err := flags.loadCurrent(c)
 			if err != nil {
 				return err
@@ -57,25 +67,27 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 					checks = append(checks, ch)
 				}
 			}
-			if len(checks) == 0 {
+			if len(checks) == 0 && output == "table" {
 				fmt.Fprintln(out, "no sending hosts (roles outbound or relay) in the plan")
 				return nil
 			}
-			tw := tabwriter.NewWriter(out, 0, 8, 2, ' ', 0)
-			fmt.Fprintln(tw, "HOST\tCHECK\tSTATUS\tDETAIL")
 			count := map[config.Status]int{}
 			senders := map[string]bool{}
 			for _, ch := range checks {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ch.Host, ch.Item, ch.Status, ch.Msg)
 				count[ch.Status]++
 				senders[ch.Host] = true
 			}
-			tw.Flush()
-			noun := "sending hosts"
-			if len(senders) == 1 {
-				noun = "sending host"
+			switch output {
+			case "json":
+				err = writeReadyJSON(out, checks, len(senders), count)
+			case "csv":
+				err = writeReadyCSV(out, checks)
+			default:
+				err = writeReadyTable(out, checks, len(senders), count)
 			}
-			fmt.Fprintf(out, "\n%d %s: %d pass, %d warn, %d fail\n", len(senders), noun, count[config.Pass], count[config.Warn], count[config.Fail])
+			if err != nil {
+				return err
+			}
 			if count[config.Fail] > 0 {
 				return &exitError{exitFindings, nil}
 			}
@@ -84,5 +96,67 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 	}
 	flags.register(c)
 	c.Flags().StringSliceVar(&hosts, "host", nil, "check only these sending hosts: name, FQDN or path (comma list, or repeat)")
+	c.Flags().StringVarP(&output, "output", "o", "table", "output format: table, json or csv")
+	c.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(readyOutputs, cobra.ShellCompDirectiveNoFileComp))
 	return c
+}
+
+var readyOutputs = []string{"table", "json", "csv"}
+
+func writeReadyTable(w io.Writer, checks []config.Check, senders int, count map[config.Status]int) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "HOST\tCHECK\tSTATUS\tDETAIL")
+	for _, ch := range checks {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", ch.Host, ch.Item, ch.Status, ch.Msg)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n%d %s: %d pass, %d warn, %d fail\n", senders, plural(senders, "sending host", "sending hosts"), count[config.Pass], count[config.Warn], count[config.Fail])
+	return err
+}
+
+// jsonReady is the -o json document of ready.
+type jsonReady struct {
+	Hosts  int              `json:"hosts"`
+	Pass   int              `json:"pass"`
+	Warn   int              `json:"warn"`
+	Fail   int              `json:"fail"`
+	Checks []jsonReadyCheck `json:"checks"`
+}
+
+type jsonReadyCheck struct {
+	Host    string `json:"host"`
+	Address string `json:"address,omitempty"`
+	Check   string `json:"check"`
+	Status  string `json:"status"`
+	Detail  string `json:"detail"`
+}
+
+func writeReadyJSON(w io.Writer, checks []config.Check, senders int, count map[config.Status]int) error {
+	doc := jsonReady{Hosts: senders, Pass: count[config.Pass], Warn: count[config.Warn], Fail: count[config.Fail], Checks: []jsonReadyCheck{}}
+	for _, ch := range checks {
+		j := jsonReadyCheck{Host: ch.Host, Check: ch.Item, Status: ch.Status.String(), Detail: ch.Msg}
+		if ch.Addr.IsValid() {
+			j.Address = ch.Addr.String()
+		}
+		doc.Checks = append(doc.Checks, j)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func writeReadyCSV(w io.Writer, checks []config.Check) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"host", "address", "check", "status", "detail"})
+	for _, ch := range checks {
+		addr := ""
+		if ch.Addr.IsValid() {
+			addr = ch.Addr.String()
+		}
+		cw.Write([]string{ch.Host, addr, ch.Item, ch.Status.String(), ch.Msg})
+	}
+	cw.Flush()
+	return cw.Error()
 }
