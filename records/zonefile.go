@@ -2,6 +2,7 @@ package records
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -59,7 +60,7 @@ func (f ZoneFile) Write(w io.Writer, serial uint32) error { return f.write(w, se
 // zones (ZoneSet.ConfigErr), or when part asks for forward zones and
 // there are none because the plan has no domain.
 func (zs *ZoneSet) Files(part Part) ([]ZoneFile, error) {
-	if err := zs.needConfig(); err != nil {
+	if err := errors.Join(zs.needConfig(), checkIncludeDir(zs.opt.IncludeDir)); err != nil {
 		return nil, err
 	}
 	part = part.orBoth()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -120,9 +121,6 @@ func ZonesOf(a *plan.Allocation, serial uint32, txt TXTFunc, opt ZoneOptions) (*
 	if opt.OutOfZone > LeaveOut {
 		return nil, fmt.Errorf("out-of-zone choice %d is not OwnZones or LeaveOut", opt.OutOfZone)
 	}
-	if err := checkIncludeDir(opt.IncludeDir); err != nil {
-		return nil, err
-	}
 	var err error
 	if zs.Reverse, err = ReverseZonesOf(a, opt.SplitAt); err != nil {
 		return nil, err
@@ -146,9 +144,11 @@ func ZonesOf(a *plan.Allocation, serial uint32, txt TXTFunc, opt ZoneOptions) (*
 	if err := checkRRs(rrs); err != nil {
 		return nil, err
 	}
-	// Stable: record sets keep the order they were built in.
-	slices.SortStableFunc(rrs, func(x, y RR) int {
-		return cmp.Or(compareNames(x.Name, y.Name), strings.Compare(x.Type, y.Type))
+	// Stable: record sets keep the order they were built in. (sort, not
+	// slices: the web app links sort.SliceStable already, and each new
+	// instance of a generic sort costs it kilobytes.)
+	sort.SliceStable(rrs, func(i, j int) bool {
+		return cmp.Or(compareNames(rrs[i].Name, rrs[j].Name), strings.Compare(rrs[i].Type, rrs[j].Type)) < 0
 	})
 	var outside []RR
 	for _, rr := range rrs {
@@ -200,7 +200,7 @@ func mxRecords(a *plan.Allocation, hosts []Host, domain string, ttl uint32) ([]R
 		}
 		list = append(list, mx{h.Host.MXPreference(), name})
 	}
-	slices.SortStableFunc(list, func(x, y mx) int { return cmp.Compare(x.pref, y.pref) })
+	sort.SliceStable(list, func(i, j int) bool { return list[i].pref < list[j].pref })
 	out := make([]RR, len(list))
 	for i, m := range list {
 		out[i] = RR{Name: domain, TTL: ttl, Type: "MX", Data: strconv.Itoa(int(m.pref)) + " " + m.target}
@@ -212,29 +212,17 @@ func mxRecords(a *plan.Allocation, hosts []Host, domain string, ttl uint32) ([]R
 // their own: one per name, except that a name under another such name
 // goes into that name's zone.
 func ownZones(rrs []RR) []ForwardZone {
-	var apexes []string
-	for _, rr := range rrs {
-		if !slices.Contains(apexes, rr.Name) {
-			apexes = append(apexes, rr.Name)
+	var zones []ForwardZone
+	for _, rr := range rrs { // sorted: a name's parents come before it
+		i := len(zones) - 1
+		for i >= 0 && !InDomain(rr.Name, zones[i].Origin) {
+			i--
 		}
-	}
-	// Shorter names first, so each name finds an enclosing apex first.
-	slices.SortFunc(apexes, func(x, y string) int { return cmp.Or(cmp.Compare(len(x), len(y)), strings.Compare(x, y)) })
-	var roots []string
-	for _, n := range apexes {
-		if !slices.ContainsFunc(roots, func(r string) bool { return InDomain(n, r) }) {
-			roots = append(roots, n)
+		if i < 0 {
+			zones = append(zones, ForwardZone{Origin: rr.Name})
+			i = len(zones) - 1
 		}
-	}
-	slices.SortFunc(roots, compareNames)
-	zones := make([]ForwardZone, len(roots))
-	for i, r := range roots {
-		zones[i].Origin = r
-		for _, rr := range rrs {
-			if InDomain(rr.Name, r) && !slices.ContainsFunc(roots, func(o string) bool { return len(o) > len(r) && InDomain(rr.Name, o) }) {
-				zones[i].RRs = append(zones[i].RRs, rr)
-			}
-		}
+		zones[i].RRs = append(zones[i].RRs, rr)
 	}
 	return zones
 }

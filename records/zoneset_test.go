@@ -498,7 +498,9 @@ func TestZoneFileUntouched(t *testing.T) {
 // TestZonesOfErrors: what the set refuses.
 func TestZonesOfErrors(t *testing.T) {
 	a := completePlan(t)
-	_, err := records.ZonesOf(a, 1, spf.TXTRecords, records.ZoneOptions{IncludeDir: "/etc/bind zones"})
+	zs, err := records.ZonesOf(a, 1, spf.TXTRecords, records.ZoneOptions{IncludeDir: "/etc/bind zones"})
+	require.NoError(t, err)
+	_, err = zs.Files(records.Both)
 	assert.ErrorContains(t, err, `include directory "/etc/bind zones": character ' ' at offset 9`)
 	_, err = records.ZonesOf(a, 1, func(*plan.Allocation) ([]records.RR, error) {
 		return []records.RR{{Name: "example.com.", TTL: 1, Type: "TXT", Data: "\"a\"\n\"b\""}}, nil
@@ -511,7 +513,7 @@ func TestZonesOfErrors(t *testing.T) {
 	noNS.Nameservers = nil
 	b := *a
 	b.Plan = &noNS
-	zs := zonesOf(t, &b, records.ZoneOptions{})
+	zs = zonesOf(t, &b, records.ZoneOptions{})
 	assert.Error(t, zs.ConfigErr)
 	_, err = zs.Files(records.Both)
 	assert.ErrorContains(t, err, "complete zones need the plan's nameservers and contact")
