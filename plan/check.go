@@ -10,7 +10,8 @@ import (
 // hear before publishing it: special-purpose prefixes that do not belong
 // in public DNS, mail streams sharing a /64 (blocklists such as Spamhaus
 // list IPv6 by /64), and sending hosts whose address is not fixed by the
-// plan alone.
+// plan alone, and names with dots but no final dot, which are relative to
+// the domain (RFC 1035 §5.1) though they read as whole names.
 func Check(a *Allocation) []Finding {
 	var out []Finding
 	p := a.Plan
@@ -19,6 +20,11 @@ func Check(a *Allocation) []Finding {
 	}
 	streams := map[string][]string{} // subnet path → streams sending from it
 	for _, h := range a.Hosts {
+		for _, name := range append([]string{h.Host.Name}, h.Host.Aliases...) {
+			if p.Domain != "" && strings.Contains(name, ".") && !strings.HasSuffix(name, ".") {
+				out = append(out, Finding{h.Host.Pos, fmt.Sprintf("host %q: name %q has dots but no final dot, so it reads as a label under the domain: %s; if %s. is the whole name, write it with the final dot", h.Path, name, fqdnOf(name, p.Domain), name)})
+			}
+		}
 		if !h.Host.IsSender() {
 			continue
 		}
