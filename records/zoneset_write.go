@@ -132,10 +132,9 @@ func jsonRRs(rrs []RR) []jsonRR {
 // server, if not empty, names the primary to send to. Apply it with
 // `nsupdate -k KEYFILE FILE`.
 //
-// The domain's records go as one update to its zone, each reverse zone's
-// PTRs as one update to it, and each name outside the domain as an update
-// of its own without a zone line, so nsupdate finds the zone that holds
-// it. Every record set the plan gives is replaced (deleted, then added),
+// The records of each zone, the domain's, those of names outside it (each
+// a zone of its own, see OwnZones) and the reverse zones, go as one update
+// to that zone. Every record set the plan gives is replaced (deleted, then added),
 // so running the script twice changes nothing, with one exception: at
 // the domain's apex TXT records are only added, since the apex holds
 // other TXT records (site verification and the like) that the plan does
@@ -174,15 +173,13 @@ func (zs *ZoneSet) WriteNsupdate(w io.Writer, server string, part Part) error {
 			if err := checkRRs(fz.RRs); err != nil {
 				return err
 			}
-			for i, rr := range fz.RRs {
-				if i > 0 && fz.RRs[i-1].Name != rr.Name {
-					z.str("send")
-				}
+			// A zone line for each: nsupdate keeps the last one across
+			// sends and has no way to forget it.
+			z.str("zone ", fz.Origin)
+			for i := range fz.RRs {
 				z.updateSet(fz.RRs, i)
 			}
-			if len(fz.RRs) > 0 {
-				z.str("send")
-			}
+			z.str("send")
 		}
 		for _, name := range zs.Omitted {
 			z.str("; left out: ", name, ", which is outside ", zs.domainOrNone())
