@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -177,8 +176,8 @@ func (c *Editor) renameHints() app.UI {
 	}
 	var b strings.Builder
 	for _, r := range a.Renames {
-		b.WriteString(r.Kind.String() + " " + strconv.Quote(r.Old) + " is gone and " + strconv.Quote(r.New) +
-			" is new: if you renamed it, type the old name back and rename it in the form, which keeps its addresses.\n")
+		b.WriteString(r.Kind.String() + " " + r.Old + " is gone and " + r.New + " is new: if you renamed it, " +
+			"type the old name back and rename it in the form, which keeps its addresses. ")
 	}
 	return app.P().Class("note rename-hint").Text(b.String())
 }

@@ -55,18 +55,17 @@ type ask struct {
 
 // render draws the question; yes and no answer it.
 func (q *ask) render(yes, no app.EventHandler) app.UI {
-	body := []app.UI{
-		app.P().ID(q.id + "-title").Class("ask-title").Text(q.title),
-		app.P().Text(q.text),
-	}
-	if q.lines != "" {
-		body = append(body, app.Pre().Text(q.lines))
-	}
-	body = append(body, app.Button().ID(q.id+"-yes").Class("yes").Text(q.yes).OnClick(yes, app.EventScope(q.id)))
+	noClass := "hidden"
 	if q.no != "" {
-		body = append(body, app.Button().ID(q.id+"-no").Text(q.no).OnClick(no, app.EventScope(q.id)))
+		noClass = ""
 	}
-	return app.Div().ID(q.id).Class("ask").Role("alertdialog").Aria("labelledby", q.id+"-title").Body(body...)
+	return app.Div().ID(q.id).Class("ask").Role("alertdialog").Aria("labelledby", q.id+"-title").Body(
+		app.P().ID(q.id+"-title").Class("ask-title").Text(q.title),
+		app.P().Text(q.text),
+		app.Pre().Text(q.lines),
+		app.Button().ID(q.id+"-yes").Class("yes").Text(q.yes).OnClick(yes),
+		app.Button().ID(q.id+"-no").Class(noClass).Text(q.no).OnClick(no),
+	)
 }
 
 // OnInit prepares the example plan, so that the pre-rendered page shows it.
@@ -390,7 +389,6 @@ func (c *Shell) docQuestion() app.UI {
 			b.WriteString(m.String() + "\n")
 		}
 		a.lines = b.String()
-
 	}
 	if !c.doc.CanUndo() {
 		a.no, a.text = "", a.text+" To keep them, edit the plan back."
