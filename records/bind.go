@@ -71,6 +71,10 @@ func (z *zoneWriter) header(origin string, cfg ZoneConfig) {
 // WriteForwardSnippet writes records in BIND zone-file form with absolute
 // names, so the lines mean the same whatever $ORIGIN the zone they are
 // pasted into has.
+//
+// Deprecated: given ForwardRecords, it lacks the MX and SPF records and
+// mixes in names outside the domain; write ZonesOf's set with
+// [ZoneSet.WriteBind] (complete false) instead.
 func WriteForwardSnippet(w io.Writer, rrs []RR) error {
 	if err := checkRRs(rrs); err != nil {
 		return err
@@ -86,6 +90,11 @@ func WriteForwardSnippet(w io.Writer, rrs []RR) error {
 // WriteForwardZone writes a complete zone file for origin holding rrs: the
 // snippet with the SOA and NS records the plan gives, for a domain that has
 // no zone yet. Every record must lie in origin.
+//
+// Deprecated: write ZonesOf's set with [ZoneSet.WriteBind] (complete
+// true), or [ZoneSet.Files] for files on disk, which also have the MX and
+// SPF records, keep names outside the domain out, and $INCLUDE the
+// hand-maintained records.
 func WriteForwardZone(w io.Writer, origin string, cfg ZoneConfig, rrs []RR) error {
 	return writeForwardZone(newZoneWriter(w), origin, cfg, rrs, "")
 }

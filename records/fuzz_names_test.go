@@ -84,3 +84,21 @@ func FuzzQuoteTXT(f *testing.F) {
 		require.Equal(t, s, strings.Join(got, ""))
 	})
 }
+
+// FuzzUnquoteTXT checks that unquoteTXT accepts exactly what QuoteTXT
+// writes: any text quoted comes back, and whatever it accepts quotes back
+// to the same data.
+func FuzzUnquoteTXT(f *testing.F) {
+	for _, s := range []string{"", "v=spf1 -all", `a"b\c`, strings.Repeat("x", 600), "\x00\xff\n", `"a" "b"`, `"a"  "b"`, `"\256"`, `"\0"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := unquoteTXT(QuoteTXT(s))
+		if !ok || got != s {
+			t.Fatalf("unquoteTXT(QuoteTXT(%q)) = %q, %v", s, got, ok)
+		}
+		if text, ok := unquoteTXT(s); ok && QuoteTXT(text) != s {
+			t.Fatalf("unquoteTXT(%q) accepted %q, which quotes to %q", s, text, QuoteTXT(text))
+		}
+	})
+}

@@ -35,6 +35,9 @@ type jsonDoc struct {
 // WriteJSON writes the forward records and each reverse zone's PTR records
 // (those part selects; zero means both) as one JSON document for programs:
 // names fully qualified, records in the same order as the zone files.
+//
+// Deprecated: use [ZoneSet.WriteJSON], which has the MX and SPF records
+// and keeps names outside the domain apart.
 func WriteJSON(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host, part Part) error {
 	if err := errors.Join(cfg.Check(), checkHosts(hosts)); err != nil {
 		return err

@@ -16,6 +16,11 @@ import (
 // their own without a zone line, and nsupdate finds their zone. server, if
 // not empty, names the primary to send to. Apply it with
 // `nsupdate -k KEYFILE FILE`.
+//
+// Deprecated: use [ZoneSet.WriteNsupdate], which has the MX and SPF
+// records and sends names outside the domain to their own zones (here they
+// follow a zone line for the domain, which nsupdate keeps, so named
+// refuses them with NOTZONE).
 func WriteNsupdate(w io.Writer, server, domain string, zones []ReverseZone, ttl uint32, hosts []Host, part Part) error {
 	if err := checkHosts(hosts); err != nil {
 		return err

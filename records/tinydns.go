@@ -42,6 +42,10 @@ type TinydnsOptions struct {
 // the forward part is each AAAA, and + lines (A without PTR) for IPv4
 // addresses, whose PTRs live in someone's in-addr.arpa. Names are written
 // without their trailing dot, as tinydns-data expects.
+//
+// Deprecated: use [ZoneSet.WriteTinydns], which adds the forward zones' Z
+// and & lines, the MX (@) and SPF TXT (') lines, and keeps names outside
+// the domain apart.
 func WriteTinydns(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host, opt TinydnsOptions) error {
 	in := tinyInput{cfg: cfg, hosts: hosts, opt: opt, publish: func(string) bool { return true }}
 	if opt.Part.orBoth().Has(Reverse) {
