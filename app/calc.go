@@ -33,8 +33,8 @@ func (c *Calculator) Result() CalcResult {
 // Render draws the inputs and the result.
 func (c *Calculator) Render() app.UI {
 	r := c.Result()
-	num := func(id, v string, set func(string)) app.UI {
-		return app.Input().ID(id).Type("number").Value(v).
+	num := func(id, label, v string, set func(string)) app.UI {
+		return app.Input().ID(id).Type("number").Aria("label", label).Value(v).
 			OnChange(func(ctx app.Context, e app.Event) { set(ctx.JSSrc().Get("value").String()); c.page = 0 })
 	}
 	var body app.UI
@@ -74,12 +74,12 @@ func (c *Calculator) Render() app.UI {
 	return app.Div().Class("calc-view").Body(
 		app.Div().Class("inputs").Body(
 			app.Label().Text("Prefix"),
-			app.Input().ID("calc-input").Type("text").Value(c.input).Spellcheck(false).
+			app.Input().ID("calc-input").Type("text").Aria("label", "Prefix").Value(c.input).Spellcheck(false).
 				OnChange(func(ctx app.Context, e app.Event) { c.input, c.page = ctx.JSSrc().Get("value").String(), 0 }),
 			app.Label().Text("Child length /"),
-			num("calc-bits", strconv.Itoa(c.childBits), func(s string) { c.childBits, _ = strconv.Atoi(s) }),
+			num("calc-bits", "Child length", strconv.Itoa(c.childBits), func(s string) { c.childBits, _ = strconv.Atoi(s) }),
 			app.Label().Text("Children needed"),
-			num("calc-need", strconv.FormatUint(c.need, 10), func(s string) { c.need, _ = strconv.ParseUint(s, 10, 64) }),
+			num("calc-need", "Children needed", strconv.FormatUint(c.need, 10), func(s string) { c.need, _ = strconv.ParseUint(s, 10, 64) }),
 		),
 		body,
 	)

@@ -323,4 +323,10 @@ func TestBrowserKeepsLock(t *testing.T) {
 		t.Errorf("the fragment stays in the address bar: %q (%v)", hash, err)
 	}
 	checkNames(ctx, t, "the plan form")
+	click(ctx, t, `button.mode[data-mode="text"]`)
+	checkNames(ctx, t, "the plan text")
+	for _, v := range ipapp.Tabs[1:] {
+		tab(ctx, t, v.ID)
+		checkNames(ctx, t, "the "+v.Title+" view")
+	}
 }
