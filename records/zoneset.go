@@ -161,6 +161,10 @@ func ZonesOf(a *plan.Allocation, serial uint32, txt TXTFunc, opt ZoneOptions) (*
 	switch opt.OutOfZone {
 	case OwnZones:
 		zs.Outside = ownZones(outside)
+		for _, fz := range zs.Outside {
+			zs.Warnings = append(zs.Warnings, fmt.Sprintf("%s is outside %s, so it has a zone of its own: the zone of its parent must delegate it to %s, or its records go into that zone by hand",
+				fz.Origin, zs.domainOrNone(), strings.Join(zs.Config.Nameservers, " and ")))
+		}
 	case LeaveOut:
 		for _, rr := range outside {
 			if !slices.Contains(zs.Omitted, rr.Name) {

@@ -58,8 +58,11 @@ func TestZoneSetMX(t *testing.T) {
 		"20 mx2.example.com.",
 		"30 relay.partner.example.net.", // outside the domain, but an MX may point anywhere
 	}, mx)
-	require.Len(t, zs.Warnings, 1)
-	assert.Contains(t, zs.Warnings[0], "host servers/spare has role mx but no planned address")
+	assert.Equal(t, []string{
+		"host servers/spare has role mx but no planned address, so example.com has no MX record for it: an MX must point at a name with an address (RFC 5321 §5.1)",
+		"relay.partner.example.net. is outside example.com., so it has a zone of its own: the zone of its parent must delegate it to ns1.example.com. and ns2.example.com., or its records go into that zone by hand",
+		"gw.other.example.org. is outside example.com., so it has a zone of its own: the zone of its parent must delegate it to ns1.example.com. and ns2.example.com., or its records go into that zone by hand",
+	}, zs.Warnings)
 }
 
 // TestZoneSetTXT checks that the domain's zone holds the SPF record that
@@ -111,7 +114,8 @@ func TestZoneSetOutOfZone(t *testing.T) {
 	assert.Equal(t, own.Domain, left.Domain)
 	assert.Empty(t, left.Outside)
 	assert.Equal(t, []string{"relay.partner.example.net.", "gw.other.example.org.", "a.gw.other.example.org."}, left.Omitted, "in RFC 4034 order")
-	assert.Contains(t, left.Warnings[len(left.Warnings)-1], "left out the records of relay.partner.example.net., gw.other.example.org., a.gw.other.example.org.: outside example.com")
+	require.Len(t, left.Warnings, 2)
+	assert.Contains(t, left.Warnings[1], "left out the records of relay.partner.example.net., gw.other.example.org., a.gw.other.example.org.: outside example.com")
 	// No format writes a record owned by a name left out.
 	written := []string{}
 	for _, rr := range records.ParseZoneForTest(t, ".", []byte(write(t, left, "bind", records.Forward))) {
@@ -519,4 +523,60 @@ func TestZonesOfErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "complete zones need the plan's nameservers and contact")
 	assert.NoError(t, zs.WriteBind(&bytes.Buffer{}, records.Forward, false), "a snippet needs no SOA")
 	assert.Error(t, zs.WriteBind(&bytes.Buffer{}, records.Forward, true))
+}
+
+// TestZoneSetLongTXT: a TXT record longer than one string (an SPF record
+// of 600 octets under _spf1, as a split chain publishes) is written as
+// strings of at most 255 octets that join to the record, in the zone file
+// (named-checkzone loads it) and in tinydns data (tinydns-get answers it).
+func TestZoneSetLongTXT(t *testing.T) {
+	long := "v=spf1 " + strings.Repeat("ip6:2001:db8:d6:25::1 ", 26) + "-all"
+	require.Greater(t, len(long), 510)
+	txt := func(a *plan.Allocation) ([]records.RR, error) {
+		rrs, err := spf.TXTRecords(a)
+		return append(rrs, records.RR{Name: "_spf1.example.com.", TTL: 3600, Type: "TXT", Data: records.QuoteTXT(long)}), err
+	}
+	zs, err := records.ZonesOf(completePlan(t), records.SerialForTest, txt, records.ZoneOptions{OutOfZone: records.LeaveOut})
+	require.NoError(t, err)
+	var b bytes.Buffer
+	require.NoError(t, zs.WriteBind(&b, records.Forward, true))
+	found := false
+	for _, rr := range records.ParseZoneForTest(t, "example.com.", b.Bytes()) {
+		if rr, ok := rr.(*dns.TXT); ok && rr.Hdr.Name == "_spf1.example.com." {
+			found = true
+			require.Len(t, rr.Txt, 3)
+			for _, s := range rr.Txt {
+				assert.LessOrEqual(t, len(s), 255)
+			}
+			assert.Equal(t, long, strings.Join(rr.Txt, ""))
+		}
+	}
+	require.True(t, found, "no TXT at _spf1.example.com.:\n%s", b.String())
+	if named := tooltest.Look(t, "named-checkzone", "bind9-utils"); named != "" {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "z"), b.Bytes(), 0o644))
+		out, clean := checkzoneOutput(t, named, dir, "example.com.", "z")
+		assert.True(t, clean, "%s", out)
+	}
+	data := tooltest.Look(t, "tinydns-data", "tinydns")
+	get := tooltest.Look(t, "tinydns-get", "tinydns")
+	b.Reset()
+	require.NoError(t, zs.WriteTinydns(&b, records.TinydnsOptions{Generic: true}))
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "data"), b.Bytes(), 0o644))
+	cmd := exec.Command(data)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	cmd = exec.Command(get, "TXT", "_spf1.example.com")
+	cmd.Dir = dir
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for _, line := range strings.Split(string(out), "\n") {
+		if a, ok := strings.CutPrefix(line, "answer: _spf1.example.com 3600 16 "); ok {
+			assert.Equal(t, long, txtText(t, a))
+			return
+		}
+	}
+	t.Fatalf("no TXT answer:\n%s", out)
 }
