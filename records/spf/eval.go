@@ -112,29 +112,6 @@ func (c *Checker) CheckRecord(ctx context.Context, rec *Record, ip netip.Addr, d
 	return o.returned()
 }
 
-// CheckTXT runs check_host() with txts as the TXT records of domain,
-// instead of looking them up: the `spf check RECORD` of the command line,
-// which takes RECORD for what a TXT lookup of the domain answers. The
-// record is selected as RFC 7208 §4.5 says: the TXT records that begin
-// with "v=spf1", in any case, followed by a space or their end ([IsSPF]);
-// none is None ("v=spf10 -all" and "v=spf2.0/pra -all" are not SPF
-// records), more than one is Permerror, and one that then does not parse
-// is Permerror. Everything else is as in CheckHost: include, redirect=,
-// a and mx are looked up with the Resolver, which may be a
-// [StaticResolver] holding the rest of the chain.
-func (c *Checker) CheckTXT(ctx context.Context, txts []string, ip netip.Addr, domain, sender, helo string) (Result, string, error) {
-	domain = strings.TrimSuffix(domain, ".")
-	e, o := c.start(ip, domain, sender, helo)
-	if o == nil {
-		if !isValidDomain(domain) {
-			o = &outcome{result: None, text: fmt.Sprintf("%q is not a valid domain name (RFC 7208 §4.3)", domain)}
-		} else {
-			o = e.evalTXT(ctx, txts, domain, true)
-		}
-	}
-	return o.returned()
-}
-
 // An evaluation is the state of one check_host() call and the calls it
 // makes for include and redirect.
 type evaluation struct {
@@ -227,12 +204,6 @@ func (e *evaluation) checkHost(ctx context.Context, domain string, wantExp bool)
 	if err != nil {
 		return tempErr(domain, nil, fmt.Errorf("looking up its SPF record: %w", err))
 	}
-	return e.evalTXT(ctx, txts, domain, wantExp)
-}
-
-// evalTXT selects the SPF record among the TXT records of domain and
-// evaluates it (RFC 7208 §4.5).
-func (e *evaluation) evalTXT(ctx context.Context, txts []string, domain string, wantExp bool) *outcome {
 	var spf []string
 	for _, t := range txts {
 		if IsSPF(t) {

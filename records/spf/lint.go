@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"go4.org/netipx"
 )
 
 // Severity says how much a Finding matters.
@@ -96,17 +94,25 @@ const (
 //
 // A term that does not parse, including a macro that does not (RFC 7208
 // §7.1), is an Error finding at its offset; the other terms are still
-// checked. The checks: ptr (§5.5); +all, ?all and ip4:/ip6: of /0
-// (§5.1, §8.2, §5.6); passing ip4: terms broader than a /8 and ip6:
-// terms broader than a /19, a and mx with cidr lengths shorter than
-// those, and passing ip4: or ip6: terms that together cover more than one
-// such network, all errors (see broadest4 for why these bounds); neither all nor redirect= (§4.7); mechanisms after
-// all (§5.1); redirect= with all (§6.1); redirect= or exp= more than once
+// checked. The checks: ptr (§5.5); +all, ?all and ip4:/ip6: of /0 (§5.1,
+// §8.2, §5.6); neither all nor redirect= (§4.7); mechanisms after all
+// (§5.1); redirect= with all (§6.1); redirect= or exp= more than once
 // (§6); unknown modifiers (§6, Info); ip4: and ip6: with host bits set or
 // IPv4-mapped (§5.6); repeated, redundant or never reached ranges
 // (§4.6.2); more than 10 DNS-querying terms (§4.6.4); the name and TXT
 // data over 450 octets (Warning) or 512 (Error) (§3.4); non-ASCII octets
 // (§7.1).
+//
+// Ranges that authorize a large share of the Internet are errors: a
+// passing ip4: term broader than a /8 or ip6: term broader than a /19, a
+// and mx with cidr lengths as broad, and passing ip4: or ip6: terms that
+// together cover more than one such network (two /9s are one /8, three
+// are too many). A /8 is the largest block ever allocated to one holder
+// and a /19 the largest RIR allocation to a single ISP (2003::/19), while
+// the largest senders publish far less (/14 to /17 for IPv4, /32 to /48
+// for IPv6): a broader term spans unrelated networks, like the
+// "ip4:0.0.0.0/1 ip4:128.0.0.0/1" that forgers publish to pass SPF from
+// anywhere.
 func Lint(txt string) []Finding { return lint(txt, DefaultNameLen, 0, true) }
 
 // LintName is [Lint] for a record published at name: the size check
@@ -229,10 +235,10 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 			if !passing(t.Qualifier) {
 				break
 			}
-			if t.CIDR4 >= 0 && t.CIDR4 < broadest(IP4) {
-				add(Error, t, "RFC 7208 §5.6", "%s authorizes the /%d around each IPv4 address it finds, %s, more than a /%d, %s; drop the /%d", w(t), t.CIDR4, share(IP4, math.Ldexp(1, broadest(IP4)-t.CIDR4)), broadest(IP4), broadWhy[IP4], t.CIDR4)
-			} else if t.CIDR6 >= 0 && t.CIDR6 < broadest(IP6) {
-				add(Error, t, "RFC 7208 §5.6", "%s authorizes the /%d around each IPv6 address it finds, %s, more than a /%d, %s; drop the //%d", w(t), t.CIDR6, share(IP6, math.Ldexp(1, broadest(IP6)-t.CIDR6)), broadest(IP6), broadWhy[IP6], t.CIDR6)
+			if t.CIDR4 >= 0 && t.CIDR4 < broadest4 {
+				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t)+" (around each IPv4 address it finds)", IP4, float64(t.CIDR4)))
+			} else if t.CIDR6 >= 0 && t.CIDR6 < broadest6 {
+				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t)+" (around each IPv6 address it finds)", IP6, float64(t.CIDR6)))
 			}
 		case Unknown:
 			add(Info, t, "RFC 7208 §6", "%s= is not a modifier receivers know, so they ignore it; check its spelling (redirect=, exp=)", t.Name)
@@ -247,9 +253,8 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 				add(Error, t, "RFC 7208 §5.6", "%s is IPv4-mapped and never matches: receivers check IPv4 senders against ip4: terms only; write %s", w(t), m)
 			case p.Bits() == 0 && passing(t.Qualifier):
 				add(Error, t, "RFC 7208 §5.6", "%s authorizes every IPv%d address on the Internet to send mail as this domain; list your own networks", w(t), map[Kind]int{IP4: 4, IP6: 6}[t.Kind])
-			case p.Bits() < broadest(t.Kind) && passing(t.Qualifier):
-				add(Error, t, "RFC 7208 §5.6", "%s authorizes %s to send mail as this domain, more than a /%d, %s; list your own networks",
-					w(t), share(t.Kind, math.Ldexp(1, broadest(t.Kind)-p.Bits())), broadest(t.Kind), broadWhy[t.Kind])
+			case passing(t.Qualifier) && p.Bits() < broadest(t.Kind):
+				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t), t.Kind, float64(p.Bits())))
 			case p.Masked() != p:
 				m := t
 				m.Prefix = p.Masked()
@@ -338,10 +343,22 @@ const (
 	broadest6 = 19
 )
 
-// broadWhy says why each bound is what it is, for findings.
-var broadWhy = map[Kind]string{
-	IP4: "the largest block ever allocated to one holder",
-	IP6: "the largest allocation to a single ISP",
+// tooBroad says that what, a term or a record's terms, passes more
+// addresses than the broadest accepted network of family k: as many as a
+// /bits (a sum of networks has a fraction), or "" if not more.
+func tooBroad(what string, k Kind, bits float64) string {
+	b, over, name := broadest4, 0.0, "IPv4 may send mail as this domain, more than a /8 (the largest block ever allocated to one holder)"
+	if k == IP6 {
+		b, over, name = broadest6, 3, "the global unicast 2000::/3 may send mail as this domain, more than a /19 (the largest allocation to a single ISP)"
+	}
+	if bits >= float64(b) {
+		return ""
+	}
+	pct := "more than 100"
+	if f := 100 * math.Pow(2, over-bits); f <= 100 {
+		pct = strconv.FormatFloat(f, 'g', 3, 64)
+	}
+	return what + ": " + pct + "% of " + name + "; list your own networks"
 }
 
 // broadest returns the broadest prefix length Lint accepts for ip4 or ip6.
@@ -352,77 +369,31 @@ func broadest(k Kind) int {
 	return broadest6
 }
 
-// share says how much of the address space n of the broadest accepted
-// networks of kind k are: "2,147,483,648 addresses (1/2 of IPv4)", "1/512
-// of the global unicast space 2000::/3" or "as much as 8 /19s".
-func share(k Kind, n float64) string {
-	bits := broadest(k)
-	if k == IP4 {
-		return fmt.Sprintf("%s addresses (%s of IPv4)", thousands(n*math.Ldexp(1, 32-bits)), fraction(n/math.Ldexp(1, bits)))
-	}
-	if f := n / math.Ldexp(1, bits-3); f >= 1.0/1024 {
-		return fraction(f) + " of the global unicast space 2000::/3"
-	}
-	return fmt.Sprintf("as much as %s /%ds", strconv.FormatFloat(n, 'g', 4, 64), bits)
-}
-
-// fraction writes a share f as "1/2", "3/512", "all" or "more than all".
-func fraction(f float64) string {
-	switch {
-	case f > 1:
-		return "more than all"
-	case f == 1:
-		return "all"
-	}
-	d := 1.0
-	for f*d != math.Trunc(f*d) && d < 1<<30 {
-		d *= 2
-	}
-	return strconv.FormatFloat(f*d, 'f', 0, 64) + "/" + strconv.FormatFloat(d, 'f', 0, 64)
-}
-
-// thousands writes a whole number with commas: "16,777,216".
-func thousands(n float64) string {
-	s := strconv.FormatFloat(n, 'f', 0, 64)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 // breadth reports the passing ip4: and ip6: terms of a record (whose
-// says which: "the record's") that
-// together cover more than one of the broadest accepted networks, when no
-// one term does: the addresses are counted once however many terms hold
-// them.
+// says which: "the record's") that together cover more than one of the
+// broadest accepted networks, when no one term does: the addresses are
+// counted once however many terms hold them.
 func breadth(terms []Term, whose string) []Finding {
+	var ps []netip.Prefix
+	var broad [2]bool // IPv6, IPv4: a term too broad on its own, reported apart
+	for _, t := range terms {
+		if isRange(t) && passing(t.Qualifier) {
+			ps = append(ps, t.Prefix)
+			broad[IP6-t.Kind] = broad[IP6-t.Kind] || t.Prefix.Bits() < broadest(t.Kind)
+		}
+	}
+	var sum [2]float64 // the share of each family's addresses
+	for _, p := range aggregate(ps) {
+		if p.Addr().Is4() {
+			sum[1] += math.Ldexp(1, -p.Bits())
+		} else {
+			sum[0] += math.Ldexp(1, -p.Bits())
+		}
+	}
 	var out []Finding
-	for _, k := range []Kind{IP6, IP4} {
-		var b netipx.IPSetBuilder
-		n := 0
-		for _, t := range terms {
-			if t.Kind != k || !isRange(t) || !passing(t.Qualifier) {
-				continue
-			}
-			if t.Prefix.Bits() < broadest(k) {
-				n = -1 // reported on its own
-				break
-			}
-			b.AddPrefix(t.Prefix.Masked())
-			n++
-		}
-		if n <= 1 {
-			continue
-		}
-		set, _ := b.IPSet()
-		total := 0.0 // in networks of the broadest accepted size
-		for _, p := range set.Prefixes() {
-			total += math.Ldexp(1, broadest(k)-p.Bits())
-		}
-		if total > 1 {
-			out = append(out, Finding{Severity: Error, RFC: "RFC 7208 §5.6", Message: fmt.Sprintf(
-				"%s ip%d: terms together authorize %s to send mail as this domain, more than a /%d, %s; list your own networks",
-				whose, map[Kind]int{IP4: 4, IP6: 6}[k], share(k, total), broadest(k), broadWhy[k])})
+	for i, k := range [2]Kind{IP6, IP4} {
+		if msg := tooBroad(whose+" "+k.String()+": terms together", k, -math.Log2(sum[i])); sum[i] > 0 && !broad[i] && msg != "" {
+			out = append(out, Finding{Severity: Error, RFC: "RFC 7208 §5.6", Message: msg})
 		}
 	}
 	return out

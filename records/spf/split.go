@@ -42,24 +42,24 @@ func answerSize(name string, r *Record) int { return nameLen(name) + txtDataLen(
 // Every other term stays in the top record where it was: include: and
 // the other DNS-querying terms, exceptions such as -ip4:, all and the
 // modifiers. So all (-all or ~all) and redirect= appear in the top record
-// only; an included record without all gives neutral when nothing in it
-// matches, which makes its include not match (§5.2), so the evaluation
-// goes on in the top record as before. A client gets the result it got
-// from the whole record: a moved term matches through its include, with
-// the result pass. One thing differs: a client inside a moved range that
-// came after another DNS-querying term (an include: of an outside
-// domain, say) now passes before that term is evaluated, so a DNS error
-// there no longer changes its pass into temperror.
+// only, which keeps the apex answer small for the domain's other TXT
+// records. An included record without all gives neutral when nothing in
+// it matches, which makes its include not match (§5.2), so the
+// evaluation goes on in the top record as before. A client gets the
+// result it got from the whole record, with one difference: a client
+// inside a moved range that came after another DNS-querying term (an
+// include: of an outside domain, say) now passes before that term is
+// evaluated, so a DNS error there no longer turns its pass into
+// temperror.
 //
-// The included records cost lookups: receivers allow 10 DNS-querying
-// terms in a whole evaluation (§4.6.4), and the top record's own include:,
-// a, mx, ptr, exists and redirect= count too (at least one each; the
-// records they lead to may cost more, which Split cannot see). When the
-// top record holding only includes would need too many, Split puts as
-// many ranges as fit into the top record itself, which saves includes.
-// It is an error when that is not enough, when the terms that stay do not
-// fit in the top record, or when moving the ranges would change a result:
-// a mechanism that does not pass (-ip4:, ~include:, ?a ...) between them.
+// Each included record costs a lookup, and receivers allow 10
+// DNS-querying terms in a whole evaluation (§4.6.4), the top record's own
+// include:, a, mx, ptr, exists and redirect= among them (at least one
+// each; what their targets hold may cost more, which Split cannot see).
+// It is an error when the ranges need more included records than that
+// leaves, when the terms that stay do not fit in the top record, or when
+// moving the ranges would change a result: a mechanism that does not pass
+// (-ip4:, ~include:, ?a ...) between them.
 //
 // Split is deterministic: the same record and domain give the same
 // records. Names are lower case with the final dot; a name that a term of
@@ -67,159 +67,86 @@ func answerSize(name string, r *Record) int { return nameLen(name) + txtDataLen(
 // includes _spf1.DOMAIN itself). r is not modified.
 func Split(r *Record, domain string) ([]NamedRecord, error) {
 	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
-	top := domain + "."
 	if !isValidDomain(domain) {
 		return nil, fmt.Errorf("spf: cannot publish at %q: not a domain name", domain)
 	}
-	if answerSize(top, r) <= MaxAnswer {
-		return []NamedRecord{{Name: top, Record: r}}, nil
+	out := []NamedRecord{{Name: domain + ".", Record: r}}
+	size := answerSize(out[0].Name, r)
+	if size <= MaxAnswer {
+		return out, nil
 	}
-
-	// The terms that move: passing ranges before all.
-	var move, stay []Term
-	first := -1 // index in stay where the includes go
-	lookups := 0
-	var bad *Term
-	end := len(r.Terms)
-	for i, t := range r.Terms {
-		if t.Kind == All {
-			end = i
-			break
-		}
-	}
-	for i, t := range r.Terms {
-		if i < end && passingIP(t) {
-			if first < 0 {
-				first = len(stay)
+	why := ""
+	n, lookups, first := 0, 0, -1
+	var stay []Term
+	var sub *Record
+	reached := true
+	for _, t := range r.Terms {
+		reached = reached && t.Kind != All
+		if !reached || !passingIP(t) {
+			if reached && first >= 0 && !t.Kind.IsModifier() && !passing(t.Qualifier) && why == "" {
+				why = "cannot be split: " + t.String() + " comes between the ip4: and ip6: terms that would move, so a client they match would pass before reaching it; move it before them"
 			}
-			move = append(move, t)
+			if t.Kind.QueriesDNS() && (reached || t.Kind == Redirect) {
+				lookups++
+			}
+			stay = append(stay, t)
 			continue
 		}
-		if i < end && first >= 0 && !t.Kind.IsModifier() && !passing(t.Qualifier) && bad == nil {
-			bad = &r.Terms[i]
+		if first < 0 {
+			first = len(stay)
 		}
-		if t.Kind.QueriesDNS() && (i < end || t.Kind == Redirect && end == len(r.Terms)) {
-			lookups++
+		if sub != nil {
+			sub.Terms = append(sub.Terms, t)
+			if answerSize(out[len(out)-1].Name, sub) <= MaxAnswer {
+				continue
+			}
+			sub.Terms = sub.Terms[:len(sub.Terms)-1]
 		}
-		stay = append(stay, t)
+		// A new included record, at the next name the record does not
+		// use already.
+		name := ""
+		for name == "" || names(r, name) {
+			n++
+			name = "_spf" + strconv.Itoa(n) + "." + domain + "."
+		}
+		sub = &Record{Terms: append(make([]Term, 0, 16), t)}
+		out = append(out, NamedRecord{Name: name, Record: sub})
+		lookups++
 	}
-	size := answerSize(top, r)
+	top := &Record{Terms: make([]Term, 0, len(stay)+len(out))}
 	if first < 0 {
-		return nil, fmt.Errorf("spf: the record for %s takes %d octets, over %d (RFC 7208 §3.4), and has no ip4: or ip6: terms that pass to move into included records", domain, size, MaxAnswer)
+		first = len(stay)
 	}
-	if bad != nil {
-		return nil, fmt.Errorf("spf: the record for %s takes %d octets, over %d (RFC 7208 §3.4), and cannot be split: %s comes between the ip4: and ip6: terms that would move, and a client they match would pass before reaching it; move it before them", domain, size, MaxAnswer, bad)
+	top.Terms = append(top.Terms, stay[:first]...)
+	for _, nr := range out[1:] {
+		setOffsets(nr.Record)
+		top.Terms = append(top.Terms, Term{Kind: Include, Domain: nr.Name[:len(nr.Name)-1]})
 	}
-
-	// The names the record already uses, which the split must not reuse.
-	used := map[string]bool{}
-	for _, t := range r.Terms {
-		if t.Domain != "" {
-			used[canonical(t.Domain)] = true
-		}
+	top.Terms = append(top.Terms, stay[first:]...)
+	setOffsets(top)
+	out[0].Record = top
+	topSize := answerSize(out[0].Name, top)
+	switch {
+	case len(out) == 1:
+		why = "has no ip4: or ip6: terms that pass to move into included records"
+	case why != "":
+	case lookups > DefaultMaxLookups:
+		why = fmt.Sprintf("its ip4: and ip6: terms need %d included records, which with its other DNS-querying terms make %d lookups, over the 10 receivers allow (RFC 7208 §4.6.4); aggregate the ranges (spf scope streams lists one /64 per mail subnet) or list fewer", len(out)-1, lookups)
+	case topSize > MaxAnswer:
+		why = fmt.Sprintf("the terms that stay take %d octets even with the ranges moved: %s", topSize, top)
+	default:
+		return out, nil
 	}
-	var names []string
-	next := 1
-	name := func(i int) string {
-		for len(names) <= i {
-			for used["_spf"+strconv.Itoa(next)+"."+domain] {
-				next++
-			}
-			names = append(names, "_spf"+strconv.Itoa(next)+"."+domain)
-			next++
-		}
-		return names[i]
-	}
-
-	// First with the top record holding only the includes; if that needs
-	// too many, with as many ranges in the top record as fit beside k
-	// includes, for k = 1, 2, ...: the first k that packs the rest into k
-	// records is the fewest.
-	chain, err := pack(top, stay, first, move, name, -1)
-	if err != nil {
-		return nil, err
-	}
-	if lookups+len(chain)-1 > DefaultMaxLookups {
-		chain = nil
-		for k := 1; lookups+k <= DefaultMaxLookups; k++ {
-			c, err := pack(top, stay, first, move, name, k)
-			if err != nil {
-				return nil, err
-			}
-			if c != nil {
-				chain = c
-				break
-			}
-		}
-		if chain == nil {
-			return nil, fmt.Errorf("spf: the record for %s takes %d octets, over %d (RFC 7208 §3.4), and its %d ip4: and ip6: terms need more included records than the %d DNS lookups left of the 10 receivers allow (RFC 7208 §4.6.4); aggregate the ranges (spf scope streams lists one /64 per mail subnet) or publish fewer",
-				domain, size, MaxAnswer, len(move), DefaultMaxLookups-lookups)
-		}
-	}
-	return chain, nil
+	return nil, fmt.Errorf("spf: the record for %s takes %d octets, over 450 (RFC 7208 §3.4), and %s", domain, size, why)
 }
 
-// pack builds the split records. With k < 0, the top record
-// is stay with one include per record in place of the ranges, which all
-// go into the included records. With k includes (k ≥ 1), the top record
-// takes as many of the ranges as fit beside them; pack returns nil when
-// the rest do not fit in k records.
-func pack(top string, stay []Term, first int, move []Term, name func(int) string, k int) ([]NamedRecord, error) {
-	include := func(n int) []Term {
-		var ts []Term
-		for i := range n {
-			ts = append(ts, Term{Kind: Include, Domain: name(i)})
-		}
-		return ts
-	}
-	topRecord := func(ranges []Term, n int) *Record {
-		ts := make([]Term, 0, len(stay)+len(ranges)+n)
-		ts = append(ts, stay[:first]...)
-		ts = append(ts, ranges...)
-		ts = append(ts, include(n)...)
-		ts = append(ts, stay[first:]...)
-		r := &Record{Terms: ts}
-		setOffsets(r)
-		return r
-	}
-	rest := move
-	var inTop []Term
-	if k > 0 {
-		for len(rest) > 0 && answerSize(top, topRecord(append(inTop, rest[0]), k)) <= MaxAnswer {
-			inTop = append(inTop, rest[0])
-			rest = rest[1:]
+// names reports whether a term of r names name (lower case, with the
+// final dot).
+func names(r *Record, name string) bool {
+	for _, t := range r.Terms {
+		if canonical(t.Domain)+"." == name {
+			return true
 		}
 	}
-	var subs []NamedRecord
-	for len(rest) > 0 {
-		if k > 0 && len(subs) == k {
-			return nil, nil
-		}
-		n := name(len(subs)) + "."
-		r := &Record{}
-		for len(rest) > 0 {
-			r.Terms = append(r.Terms, rest[0])
-			if answerSize(n, r) > MaxAnswer {
-				r.Terms = r.Terms[:len(r.Terms)-1]
-				break
-			}
-			rest = rest[1:]
-		}
-		if len(r.Terms) == 0 { // a name too long for even one term
-			return nil, fmt.Errorf("spf: %s is too long a name to hold %s within %d octets", n, rest[0], MaxAnswer)
-		}
-		setOffsets(r)
-		subs = append(subs, NamedRecord{Name: n, Record: r})
-	}
-	if k > 0 && len(subs) < k {
-		k = len(subs) // fewer includes leave more room: never too few
-	}
-	if k < 0 {
-		k = len(subs)
-	}
-	t := topRecord(inTop, k)
-	if size := answerSize(top, t); size > MaxAnswer {
-		return nil, fmt.Errorf("spf: the record for %s cannot be split within %d octets (RFC 7208 §3.4): with its ip4: and ip6: terms moved into %d included records, the terms that stay still take %d octets; %s", strings.TrimSuffix(top, "."), MaxAnswer, k, size, t)
-	}
-	return append([]NamedRecord{{Name: top, Record: t}}, subs...), nil
+	return false
 }

@@ -229,3 +229,70 @@ func reverseName(addr netip.Addr) string {
 	}
 	return strings.TrimSuffix(string(records.AppendPTRName(nil, addr)), ".")
 }
+
+// CheckTXT runs check_host() with txts as the TXT records of domain,
+// instead of looking them up: the `spf check RECORD` of the command line,
+// which takes RECORD for what a TXT lookup of the domain answers. The
+// record is selected as RFC 7208 §4.5 says: the TXT records that begin
+// with "v=spf1", in any case, followed by a space or their end ([IsSPF]);
+// none is None ("v=spf10 -all" and "v=spf2.0/pra -all" are not SPF
+// records), more than one is Permerror, and one that then does not parse
+// is Permerror. Everything else is as in CheckHost: include, redirect=,
+// a and mx are looked up with the Resolver, which may be a
+// [StaticResolver] holding the rest of the chain; without one, a lookup
+// gives Temperror wrapping ErrOffline.
+func (c *Checker) CheckTXT(ctx context.Context, txts []string, ip netip.Addr, domain, sender, helo string) (Result, string, error) {
+	cc := *c
+	cc.Resolver = &withTXT{Resolver: c.Resolver, name: canonical(domain), txts: txts}
+	return cc.CheckHost(ctx, ip, domain, sender, helo)
+}
+
+// withTXT answers the TXT lookup of one name with given records, and
+// passes every other question to a Resolver, or answers ErrOffline
+// without one.
+type withTXT struct {
+	Resolver
+	name string
+	txts []string
+}
+
+func (w *withTXT) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	if canonical(name) == w.name {
+		if len(w.txts) == 0 {
+			return nil, ErrNoRecords
+		}
+		return w.txts, nil
+	}
+	if w.Resolver == nil {
+		return nil, ErrOffline
+	}
+	return w.Resolver.LookupTXT(ctx, name)
+}
+
+func (w *withTXT) LookupA(ctx context.Context, name string) ([]netip.Addr, error) {
+	if w.Resolver == nil {
+		return nil, ErrOffline
+	}
+	return w.Resolver.LookupA(ctx, name)
+}
+
+func (w *withTXT) LookupAAAA(ctx context.Context, name string) ([]netip.Addr, error) {
+	if w.Resolver == nil {
+		return nil, ErrOffline
+	}
+	return w.Resolver.LookupAAAA(ctx, name)
+}
+
+func (w *withTXT) LookupMX(ctx context.Context, name string) ([]MXHost, error) {
+	if w.Resolver == nil {
+		return nil, ErrOffline
+	}
+	return w.Resolver.LookupMX(ctx, name)
+}
+
+func (w *withTXT) LookupPTR(ctx context.Context, addr netip.Addr) ([]string, error) {
+	if w.Resolver == nil {
+		return nil, ErrOffline
+	}
+	return w.Resolver.LookupPTR(ctx, addr)
+}
