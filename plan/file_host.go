@@ -44,6 +44,8 @@ func (d *decoder) host(n *yaml.Node) *Host {
 				m, err := ParseMAC(s)
 				if err != nil {
 					d.errorf(v, "mac %v", err)
+				} else if m.IsMulticast() {
+					d.errorf(v, "mac %s: %s", m, errMulticastMAC)
 				}
 				h.MAC = m
 			}

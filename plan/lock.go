@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Kind is what a lock entry records.
@@ -376,6 +377,9 @@ func parseLock(name string, data []byte) (*Lock, error) {
 	line, magic, prefixLine, endLine := 0, "", 0, 0
 	lines := map[lockKey]int{} // where each entry was read
 	sum := newLockSum()
+	if i := bytes.IndexByte(data, 0); i >= 0 || !utf8.Valid(data) {
+		return nil, errorAt(at(1), "not an ip6plan lock file: it holds binary data, not text")
+	}
 	for raw := range bytes.Lines(data) {
 		line++
 		if raw[len(raw)-1] != '\n' {
@@ -394,6 +398,9 @@ func parseLock(name string, data []byte) (*Lock, error) {
 		}
 		if magic == "" {
 			if text != lockMagic && text != lockMagicV1 {
+				if len(text) > 40 {
+					text = text[:40] + "..."
+				}
 				return nil, errorAt(at(line), "not an ip6plan lock file: want %q, found %q", lockMagic, text)
 			}
 			magic = text

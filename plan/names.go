@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 )
 
 // CheckHostname reports why s is not a hostname (RFC 952, RFC 1123 §2.1):
@@ -24,6 +25,13 @@ func CheckHostname(s string) error {
 	for i := 0; i <= len(name); i++ {
 		if i < len(name) && name[i] != '.' {
 			c := name[i]
+			if c >= utf8.RuneSelf {
+				r, _ := utf8.DecodeRuneInString(name[i:])
+				if r == utf8.RuneError {
+					return fmt.Errorf("hostname %q: octet 0x%02x at offset %d is not UTF-8 text", s, c, i)
+				}
+				return fmt.Errorf("hostname %q: character %q at offset %d is not ASCII; write internationalized labels in their xn-- form (RFC 5891 §4.4)", s, r, i)
+			}
 			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
 				return fmt.Errorf("hostname %q: character %q at offset %d is not allowed; use letters, digits and '-'", s, rune(c), i)
 			}

@@ -62,6 +62,9 @@ its first /64) under one interface-ID scheme, and its PTR name:
 				if err != nil {
 					return wrapInput(err)
 				}
+				if m.IsMulticast() {
+					return &exitError{exitInput, fmt.Errorf("--mac %s is a multicast (group) address, which no interface has as its own: EUI-64 needs the network card's own unicast MAC (RFC 7042 §2.1)", m)}
+				}
 				id = plan.EUI64(m)
 			case "--ipv4":
 				a, err := netip.ParseAddr(ipv4)
@@ -144,7 +147,7 @@ IPv6 the 32 nibbles reversed under the zone (RFC 5782 §2.4), for IPv4 the
 reversed octets (§2.1). Look a name up with dig: an A record in 127.0.0.0/8
 means listed.`,
 		Example: `  ip6plan dnsbl 2001:db8:d6:25::25
-  ip6plan dnsbl 2001:db8:d6:25::25 --zone zen.spamhaus.org --zone bl.example.net
+  ip6plan dnsbl 2001:db8:d6:25::25 --zone zen.spamhaus.org,bl.example.net
   dig +short $(ip6plan dnsbl 2001:db8:d6:25::25)`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -164,6 +167,6 @@ means listed.`,
 			return nil
 		},
 	}
-	c.Flags().StringArrayVar(&zones, "zone", []string{"zen.spamhaus.org"}, "blocklist zone (repeat for several)")
+	c.Flags().StringSliceVar(&zones, "zone", []string{"zen.spamhaus.org"}, "blocklist zones (comma list, or repeat)")
 	return c
 }

@@ -116,6 +116,9 @@ func writeCSV(w io.Writer, a *view) error {
 	cw.Write([]string{"kind", "path", "prefix", "purpose", "fqdn", "address", "ptr"})
 	subnets, hosts := rows(a)
 	for _, r := range append(subnets, hosts...) {
+		if r.kind == "host" && r.ptr == "-" {
+			r.address, r.ptr = "", "" // dynamic: no address to import
+		}
 		cw.Write([]string{r.kind, r.path, r.prefix, r.purpose, r.fqdn, r.address, r.ptr})
 	}
 	cw.Flush()

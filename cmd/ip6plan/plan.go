@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -58,9 +60,22 @@ func (f *planFlags) hold(c *cobra.Command) (func(), error) {
 		return nil, &exitError{exitFindings, fmt.Errorf("%w: nothing was done; run the command again once the other run is over, or wait longer with --wait", err)}
 	}
 	if err != nil {
-		return nil, &exitError{exitInput, err}
+		return nil, lockAccess(err, path, true)
 	}
 	return func() { l.Unlock() }, nil
+}
+
+// lockAccess is the error of a command that could not read or write the
+// lock file at path. When the file system refuses access it says what the
+// user can do; other errors come back unchanged, as input errors.
+func lockAccess(err error, path string, writing bool) error {
+	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
+		return &exitError{exitInput, err}
+	}
+	if writing {
+		return &exitError{exitInput, fmt.Errorf("%w\nip6plan may not write the lock %s, so nothing was changed: run it as a user who may, name a lock file you may write with --lock FILE, or see what would change without writing anything with ip6plan plan --dry-run", err, path)}
+	}
+	return &exitError{exitInput, fmt.Errorf("%w\nip6plan may not read the lock %s: run it as a user who may, or name a copy you may read with --lock FILE", err, path)}
 }
 
 // load reads the plan and its lock and allocates, reporting warnings,
@@ -73,7 +88,7 @@ func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error)
 	var old *plan.Lock
 	if path := f.lockPath(); path != "" {
 		if old, err = planfile.ReadLock(path); err != nil {
-			return nil, nil, &exitError{exitInput, err}
+			return nil, nil, lockAccess(err, path, false)
 		}
 	}
 	a, err := plan.Allocate(p, old)
@@ -93,21 +108,58 @@ func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error)
 			vacated[e] = true
 		}
 	}
-	for _, e := range a.Held {
-		if e.Kind == plan.KindVacated {
-			// Space vacated by this run's moves is reported once they
-			// are accepted.
-			if vacated[e] {
-				fmt.Fprintf(stderr, "ip6plan: held: %s (space %s left when it moved or shrank; free it with: ip6plan release -f %s %s)\n", e, e.Path, f.file, e.Path)
-			}
-			continue
-		}
-		fmt.Fprintf(stderr, "ip6plan: held: %s (gone from the plan; free it with: ip6plan release -f %s %s)\n", e, f.file, e.Path)
+	if line := heldSummary(a.Held, vacated, f.file); line != "" {
+		fmt.Fprintln(stderr, line)
 	}
 	for _, r := range a.Renames {
 		fmt.Fprintf(stderr, "ip6plan: hint: %s %q is gone and %q is new: if you renamed it, run ip6plan rename -f %s %s %s to keep its addresses\n", r.Kind, r.Old, r.New, f.file, r.Old, r.New)
 	}
 	return a, old, nil
+}
+
+// heldSummary is the one line that tells the user, on every run, which
+// space the lock holds for entries gone from the plan and for space left
+// by moves before this run (vacated); space that this run's moves leave is
+// reported once they are accepted. An entry inside another held entry goes
+// with it and is not named. It is "" when nothing is held.
+func heldSummary(held []plan.Entry, vacated map[plan.Entry]bool, file string) string {
+	gone := map[string]bool{}
+	for _, e := range held {
+		if e.Kind != plan.KindVacated {
+			gone[e.Path] = true
+		}
+	}
+	inGone := func(path string) bool {
+		for i := strings.LastIndexByte(path, '/'); i > 0; i = strings.LastIndexByte(path, '/') {
+			if path = path[:i]; gone[path] {
+				return true
+			}
+		}
+		return false
+	}
+	var items, paths []string
+	for _, e := range held {
+		switch {
+		case e.Kind == plan.KindVacated && vacated[e]:
+			items = append(items, fmt.Sprintf("%s (left when %s moved or shrank)", e, e.Path))
+		case e.Kind != plan.KindVacated && !inGone(e.Path):
+			items = append(items, fmt.Sprintf("%s (gone from the plan)", e))
+		default:
+			continue
+		}
+		if !slices.Contains(paths, e.Path) {
+			paths = append(paths, e.Path)
+		}
+	}
+	switch {
+	case len(items) == 0:
+		return ""
+	case len(items) == 1:
+		return fmt.Sprintf("ip6plan: held: %s keeps its space; free it with: ip6plan release -f %s %s", items[0], file, paths[0])
+	case len(items) <= 4:
+		return fmt.Sprintf("ip6plan: held: %d entries keep their space: %s; free them with: ip6plan release -f %s %s", len(items), strings.Join(items, ", "), file, strings.Join(paths, " "))
+	}
+	return fmt.Sprintf("ip6plan: held: %d entries keep their space: %s and %d more (ip6plan plan -o json lists them under held); free one with: ip6plan release -f %s PATH", len(items), strings.Join(items[:3], ", "), len(items)-3, file)
 }
 
 // loadCurrent loads the plan for a command that only reads the lock: the
@@ -167,7 +219,7 @@ func (f *planFlags) saveLock(old, now *plan.Lock) error {
 		return nil
 	}
 	if err := planfile.WriteAtomic(path, now.Bytes(), 0o644); err != nil {
-		return &exitError{exitInput, err}
+		return lockAccess(err, path, true)
 	}
 	return nil
 }
@@ -366,7 +418,7 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 			lockPath := flags.lockPath()
 			old, err := planfile.ReadLock(lockPath)
 			if err != nil {
-				return &exitError{exitInput, err}
+				return lockAccess(err, lockPath, false)
 			}
 			if old == nil {
 				return &exitError{exitInput, fmt.Errorf("there is no lock file %s to release entries from", lockPath)}
@@ -387,7 +439,7 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 				gone = append(gone, g...)
 			}
 			if err := planfile.WriteAtomic(lockPath, old.Bytes(), 0o644); err != nil {
-				return &exitError{exitInput, err}
+				return lockAccess(err, lockPath, true)
 			}
 			for _, e := range gone {
 				fmt.Fprintf(c.OutOrStdout(), "- %s\n", e)

@@ -84,7 +84,7 @@ func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string) error {
 	lockPath := f.lockPath()
 	lock, err := planfile.ReadLock(lockPath)
 	if err != nil {
-		return &exitError{exitInput, err}
+		return lockAccess(err, lockPath, false)
 	}
 	hasOld, hasNew := planHas(p, oldPath), planHas(p, newPath)
 	lockHas := lockHasPath(lock, oldPath)

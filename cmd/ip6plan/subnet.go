@@ -74,7 +74,12 @@ and no --len it picks the nibble-aligned length that holds N children.`,
 				fmt.Fprintln(out, child)
 				return nil
 			case fl.Changed("count") || all:
-				return listChildren(out, p, bits, count, all)
+				listed, err := listChildren(out, p, bits, count, all)
+				if err == nil && !all && listed < count {
+					fmt.Fprintf(c.ErrOrStderr(), "ip6plan: note: %s has only %d /%d %s, fewer than the %d asked for; %s listed\n",
+						p, listed, bits, plural(int(listed), "child", "children"), count, plural(int(listed), "it is", "all are"))
+				}
+				return err
 			}
 			return describe(out, p, bits)
 		},
@@ -130,8 +135,9 @@ func describe(w io.Writer, p netip.Prefix, bits int) error {
 	return tw.Flush()
 }
 
-// listChildren streams the first n (or all) children of length bits.
-func listChildren(w io.Writer, p netip.Prefix, bits int, n uint64, all bool) error {
+// listChildren streams the first n (or all) children of length bits and
+// returns how many it listed.
+func listChildren(w io.Writer, p netip.Prefix, bits int, n uint64, all bool) (uint64, error) {
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var i uint64
 	var buf []byte
@@ -141,9 +147,9 @@ func listChildren(w io.Writer, p netip.Prefix, bits int, n uint64, all bool) err
 		}
 		buf = append(child.AppendTo(buf[:0]), '\n')
 		if _, err := bw.Write(buf); err != nil {
-			return err // a closed pipe (| head) ends the listing
+			return i, err // a closed pipe (| head) ends the listing
 		}
 		i++
 	}
-	return bw.Flush()
+	return i, bw.Flush()
 }
