@@ -438,3 +438,48 @@ func TestLintChain(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSplit splits parsed records, lengthened by n ranges, and checks
+// every split as checkChain does.
+func FuzzSplit(f *testing.F) {
+	f.Add("v=spf1 mx include:_spf.esp.example.net -all", uint8(30))
+	f.Add("v=spf1 -ip6:2001:db8::/64 ip4:192.0.2.0/24 ~all exp=x.example.com", uint8(15))
+	f.Add("v=spf1 include:_spf1.example.com ip6:2001:db8::1 -ip4:192.0.2.1 redirect=x.example.com", uint8(20))
+	f.Add("v=spf1 a a a a a a a a a", uint8(40))
+	f.Fuzz(func(t *testing.T, txt string, n uint8) {
+		r, err := Parse(txt)
+		if err != nil {
+			return
+		}
+		for i := range int(n) {
+			r.Terms = append(r.Terms, Term{Kind: IP6, Prefix: netip.PrefixFrom(netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 5: byte(i), 9: byte(i * 7), 15: 1}), 128)})
+		}
+		setOffsets(r)
+		chain, err := Split(r, "example.com")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "spf: the record for example.com takes ") {
+				t.Fatal(err)
+			}
+			return
+		}
+		checkChain(t, r, "example.com", chain)
+	})
+}
+
+// FuzzAddPair must never panic, and what it accepts it answers.
+func FuzzAddPair(f *testing.F) {
+	for _, p := range []string{"_spf1.example.com=v=spf1 -all", "=x", "a..b=c", "x", "example.com.=", "a\n.b=c"} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, pair string) {
+		var s StaticResolver
+		if err := s.AddPair(pair); err != nil {
+			return
+		}
+		name, txt, _ := strings.Cut(pair, "=")
+		got, err := s.LookupTXT(context.Background(), name)
+		if err != nil || len(got) != 1 || got[0] != txt {
+			t.Fatalf("%q: %q, %v", pair, got, err)
+		}
+	})
+}
