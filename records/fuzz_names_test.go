@@ -102,3 +102,30 @@ func FuzzUnquoteTXT(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTxtForm checks txtForm against miekg/dns: data it accepts is read
+// back as one TXT record that packs (no string over 255 octets), and
+// everything unquoteTXT accepts, txtForm accepts.
+func FuzzTxtForm(f *testing.F) {
+	for _, s := range []string{`"v=spf1 -all"`, `"a" "b"`, `"a""b"`, `"a" "`, `"\"`, `"\255"`, `"\256"`, `"\299"`, `"a\"b"`, `""`, `x`, `"` + strings.Repeat("x", 256) + `"`, QuoteTXT(strings.Repeat("y", 600))} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		if _, ok := unquoteTXT(data); ok && !txtForm(data) {
+			t.Fatalf("unquoteTXT accepts %q, txtForm does not", data)
+		}
+		if !txtForm(data) {
+			return
+		}
+		rr, err := dns.NewRR("x. 1 IN TXT " + data)
+		if err != nil || rr == nil {
+			t.Fatalf("txtForm accepts %q, which miekg/dns reads as %v, %v", data, rr, err)
+		}
+		// miekg/dns keeps escapes in its strings; packing counts octets,
+		// and fails on a string longer than 255.
+		buf := make([]byte, 4096)
+		if _, err := dns.PackRR(rr, buf, 0, nil, false); err != nil {
+			t.Fatalf("txtForm accepts %q, which does not pack: %v", data, err)
+		}
+	})
+}

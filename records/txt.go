@@ -113,3 +113,45 @@ func unquoteTXT(data string) (string, bool) {
 	s := string(b)
 	return s, QuoteTXT(s) == data
 }
+
+// txtForm reports whether data is TXT data in zone-file form on one line
+// (RFC 1035 §5.1): quoted strings separated by single spaces, printable
+// ASCII only, each string at most MaxStringLen octets once its escapes
+// (a backslash and a character, or a backslash and three digits up
+// to 255) are read.
+// It is the check every writer of a zone set makes; it allocates nothing
+// and is smaller than [unquoteTXT], which the web app does not need.
+func txtForm(data string) bool {
+	n, in := 0, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c < 0x20 || c > 0x7e:
+			return false
+		case !in && c == '"' && (i == 0 || data[i-1] == ' '):
+			in, n = true, 0
+			continue
+		case !in && c == ' ' && i > 0 && data[i-1] == '"':
+			continue
+		case !in:
+			return false
+		case c == '"':
+			in = false
+			continue
+		case c == '\\' && i+3 < len(data) && isDigits(data[i+1:i+4]):
+			if int(data[i+1]-'0')*100+int(data[i+2]-'0')*10+int(data[i+3]-'0') > 255 {
+				return false
+			}
+			i += 3
+		case c == '\\':
+			if i+1 >= len(data) || data[i+1] < 0x20 || data[i+1] > 0x7e {
+				return false
+			}
+			i++
+		}
+		if n++; n > MaxStringLen {
+			return false
+		}
+	}
+	return data != "" && !in && data[len(data)-1] == '"'
+}

@@ -160,7 +160,7 @@ func checkHost(h Host) error {
 // checkRRs reports a record whose owner or data would break a zone file.
 // Owners are hostnames, except that a TXT record's may start a label with
 // '_' (CheckOwner); an MX record's data is a preference and a hostname,
-// and a TXT record's the form QuoteTXT writes.
+// and a TXT record's quoted strings as QuoteTXT writes them.
 func checkRRs(rrs []RR) error {
 	for _, rr := range rrs {
 		check := CheckHostname
@@ -184,8 +184,8 @@ func checkRRs(rrs []RR) error {
 				return fmt.Errorf("MX record of %s: %w", rr.Name, err)
 			}
 		case "TXT":
-			if _, ok := unquoteTXT(rr.Data); !ok {
-				return fmt.Errorf("TXT record of %s: %q is not TXT data as QuoteTXT writes it", rr.Name, rr.Data)
+			if !txtForm(rr.Data) {
+				return fmt.Errorf("TXT record of %s: %q is not quoted TXT data on one line, strings of at most 255 octets (QuoteTXT writes it)", rr.Name, rr.Data)
 			}
 		default:
 			return fmt.Errorf("record of %s: type %s is not one ip6plan writes here", rr.Name, rr.Type)

@@ -68,7 +68,7 @@ func (zs *ZoneSet) Files(part Part) ([]ZoneFile, error) {
 	if part.Has(Forward) {
 		fzs := zs.forwardZones()
 		if zs.Domain.Origin == "" && len(fzs) == 0 {
-			return nil, errNoDomain
+			return nil, errors.New(noDomain)
 		}
 		for _, fz := range fzs {
 			files = append(files, ZoneFile{Origin: fz.Origin, Name: ZoneFileName(fz.Origin), Local: LocalFileName(fz.Origin),

@@ -2,7 +2,6 @@ package records
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -288,4 +287,4 @@ func (zs *ZoneSet) published(name string) bool {
 	return !slices.Contains(zs.Omitted, name)
 }
 
-var errNoDomain = errors.New("the plan has no domain, so there is no forward zone to write")
+const noDomain = "the plan has no domain, so there is no forward zone to write"

@@ -509,7 +509,7 @@ func TestZonesOfErrors(t *testing.T) {
 	_, err = records.ZonesOf(a, 1, func(*plan.Allocation) ([]records.RR, error) {
 		return []records.RR{{Name: "example.com.", TTL: 1, Type: "TXT", Data: "\"a\"\n\"b\""}}, nil
 	}, records.ZoneOptions{})
-	assert.ErrorContains(t, err, "is not TXT data as QuoteTXT writes it")
+	assert.ErrorContains(t, err, "is not quoted TXT data on one line")
 	_, err = records.ZonesOf(a, 1, func(*plan.Allocation) ([]records.RR, error) { return nil, fmt.Errorf("no SPF") }, records.ZoneOptions{})
 	assert.EqualError(t, err, "no SPF")
 

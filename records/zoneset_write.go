@@ -3,6 +3,7 @@ package records
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -27,7 +28,7 @@ func (zs *ZoneSet) WriteBind(w io.Writer, part Part, complete bool) error {
 	z := newZoneWriter(w)
 	if part.Has(Forward) {
 		if len(zs.forwardZones()) == 0 && zs.Domain.Origin == "" && len(zs.Omitted) == 0 {
-			return errNoDomain
+			return errors.New(noDomain)
 		}
 		for i, fz := range zs.forwardZones() {
 			if complete {
@@ -273,7 +274,10 @@ func writeTinydns(w io.Writer, in tinyInput) error {
 				z.b = strconv.AppendUint(append(z.b, ':'), uint64(rr.TTL), 10)
 				z.line()
 			case "TXT":
-				text, _ := unquoteTXT(rr.Data) // checkRRs made sure it unquotes
+				text, ok := unquoteTXT(rr.Data)
+				if !ok {
+					return fmt.Errorf("TXT record of %s: %q is not TXT data as QuoteTXT writes it, which tinydns lines are made from", rr.Name, rr.Data)
+				}
 				z.b = append(append(z.b, '\''), strings.TrimSuffix(rr.Name, ".")...)
 				z.b = appendTinyText(append(z.b, ':'), text)
 				z.b = strconv.AppendUint(append(z.b, ':'), uint64(rr.TTL), 10)
