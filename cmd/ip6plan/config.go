@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"path"
 	"path/filepath"
 	"strings"
@@ -19,6 +20,7 @@ func newConfigCmd() *cobra.Command {
 		iface string
 		dir   string
 		force bool
+		as    string
 	)
 	var kinds []string
 	for _, k := range config.Kinds() {
@@ -51,6 +53,12 @@ gateway of the hosts' subnet (gateway: in the plan) and refuse a subnet
 without one. Host settings turn off autoconfiguration and temporary
 addresses, whose addresses have no PTR.
 
+For postfix, --as postconf prints a shell script of postconf commands instead,
+which set each setting in place (postconf -e for main.cf, -M for each
+master.cf service), so that main.cf never holds a setting twice and running it
+again changes nothing. Appended lines work too, but postconf warns
+"overriding earlier entry" for each setting the file had.
+
 Without -d the files go to standard output, each opening with a comment that
 names where it belongs. With -d DIR each is written atomically to DIR under
 its base name; an existing file is kept unless --force. The lock must already
@@ -58,6 +66,7 @@ hold every address the plan places ('ip6plan plan' writes it); config reads it
 and exits 1 when it is behind the plan, so no address is configured before it
 is locked.`,
 		Example: `  ip6plan config postfix -f plan.yaml --host mta1,mta2
+  ip6plan config postfix -f plan.yaml --host mta1,mta2 --as postconf | sudo sh
   ip6plan config netplan -f plan.yaml --host mta1 --iface ens3 -d /tmp/out
   ip6plan config nftables -f plan.yaml --host www --host ns1
   ip6plan config freebsd -f plan.yaml --host mta1.example.com --iface vtnet0`,
@@ -73,6 +82,12 @@ is locked.`,
 			if err != nil {
 				return &exitError{exitInput, err}
 			}
+			switch {
+			case as != "files" && as != "postconf":
+				return &exitError{exitInput, fmt.Errorf("--as %q: want files or postconf", as)}
+			case as == "postconf" && kind != config.Postfix:
+				return &exitError{exitInput, fmt.Errorf("--as postconf applies Postfix settings; %s settings come as files only", kind)}
+			}
 			if dir != "" {
 				if err := mkdirAll(dir); err != nil {
 					return err
@@ -87,6 +102,22 @@ is locked.`,
 				return &exitError{exitInput, err}
 			}
 			out := c.OutOrStdout()
+			if as == "postconf" {
+				script, err := postconfScript(files, senderNames(a, hosts))
+				if err != nil {
+					return &exitError{exitInput, err}
+				}
+				if dir == "" {
+					_, err := io.WriteString(out, script)
+					return err
+				}
+				p := filepath.Join(dir, "postconf.sh")
+				if err := planfile.WriteNew(p, []byte(script), 0o755, force); err != nil {
+					return &exitError{exitInput, err}
+				}
+				fmt.Fprintf(out, "%s\twritten: run it on the mail host\n", p)
+				return nil
+			}
 			if dir == "" {
 				for i, f := range files {
 					if i > 0 {
@@ -116,6 +147,8 @@ is locked.`,
 	fl.StringVar(&iface, "iface", "", `network interface (default eth0; em0 for freebsd, "Ethernet" for windows)`)
 	fl.StringVarP(&dir, "dir", "d", "", "write the files into this directory instead of standard output")
 	fl.BoolVar(&force, "force", false, "with -d: overwrite existing files")
+	fl.StringVar(&as, "as", "files", "postfix: files (lines to add to main.cf and master.cf) or postconf (postconf -e and -M commands that set them in place)")
+	c.RegisterFlagCompletionFunc("as", cobra.FixedCompletions([]string{"files", "postconf"}, cobra.ShellCompDirectiveNoFileComp))
 	c.MarkFlagRequired("host")
 	c.MarkFlagDirname("dir")
 	return c

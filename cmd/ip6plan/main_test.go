@@ -112,5 +112,25 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			return os.WriteFile(filepath.Join(env.WorkDir, "example.yaml"), example, 0o644)
 		},
+		Condition: toolCondition,
 	})
+}
+
+// toolCondition answers [tool:NAME]: whether the program NAME is
+// installed, for scripts that check ip6plan's output with a real tool
+// ([!tool:postconf] skip 'apt-get install -y postfix'). With
+// IP6PLAN_REQUIRE_TOOLS=1, as CI sets it, a missing tool fails the script
+// instead of skipping it.
+func toolCondition(cond string) (bool, error) {
+	name, ok := strings.CutPrefix(cond, "tool:")
+	if !ok {
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("IP6PLAN_REQUIRE_TOOLS") == "1" {
+			return false, fmt.Errorf("%s is not installed, and IP6PLAN_REQUIRE_TOOLS=1 requires it", name)
+		}
+		return false, nil
+	}
+	return true, nil
 }
