@@ -134,9 +134,9 @@ func (c *Editor) renderHeld() app.UI {
 	return app.Div().Class("held").ID("held").Body(
 		app.H3().Text(fmt.Sprintf("Held by the lock (%d)", len(top))),
 		app.P().Class("note").Text("Removed or renamed since they were placed, so their space stays reserved: "+
-			"nothing new takes an address that may still be in DNS or on a machine. A renamed subnet or host "+
-			"gets a new place. Release one once nothing uses it."),
-		c.renameHints(),
+			"nothing new takes an address that may still be in DNS or on a machine. Renamed in the text, a subnet "+
+			"or host gets a new place: to keep its addresses, type the old name back and rename it in the form. "+
+			"Release one once nothing uses it."),
 		app.Ul().Body(app.Range(shown).Slice(func(i int) app.UI {
 			e := shown[i]
 			return app.Li().DataSet("path", e.Path).Body(
@@ -165,19 +165,4 @@ func insideHeld(path string, heldSubnets map[string]bool) bool {
 		}
 	}
 	return false
-}
-
-// renameHints says, for each entry gone from the plan that may have been
-// renamed in the text, how to rename it so that it keeps its addresses.
-func (c *Editor) renameHints() app.UI {
-	a := c.Doc.Alloc
-	if a == nil || c.Doc.Stale || len(a.Renames) == 0 {
-		return nil
-	}
-	var b strings.Builder
-	for _, r := range a.Renames {
-		b.WriteString(r.Kind.String() + " " + r.Old + " is gone and " + r.New + " is new: if you renamed it, " +
-			"type the old name back and rename it in the form, which keeps its addresses. ")
-	}
-	return app.P().Class("note rename-hint").Text(b.String())
 }

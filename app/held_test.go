@@ -31,7 +31,7 @@ func TestHeldPinnedRename(t *testing.T) {
 		t.Fatalf("errors after renaming a pinned host: %v", d.Errors)
 	}
 	html := summary(t, d)
-	for _, want := range []string{"Held by the lock (1)", `data-path="mail-transactional/mta1"`, "renamed subnet or host", ">release<"} {
+	for _, want := range []string{"Held by the lock (1)", `data-path="mail-transactional/mta1"`, "rename it in the form", ">release<"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the summary lacks %q", want)
 		}
