@@ -15,13 +15,8 @@ import (
 // -s -w drop the symbol and debug sections the browser never reads.
 //
 // Each -gcflags=PKG=-l turns inlining off in a package whose speed the
-// user cannot see. go-app links net/http, and through it crypto, mime,
-// net, net/textproto and net/url, of which only package initialisation
-// ever runs here (net/http itself is the exception: inlining lets the
-// linker drop more of it, and -l there costs 100 KB); os, io, bufio,
-// context and path serve go-app's setup and a few reads; sort does the
-// Draft's binary searches, a handful per edit; go4.org/netipx aggregates
-// SPF ranges once per revision (together -3.9 KB gzip); fmt,
+// user cannot see. go-app links net/http, and through it crypto, mime
+// and net/url, of which only package initialisation ever runs here; fmt,
 // reflect, encoding (JSON), time, regexp, math/big, compress (the
 // inflating of a shared link), log and html serve errors, start-up and
 // go-app's setup; records builds the exports once per revision, when
@@ -51,15 +46,6 @@ var WasmFlags = []string{
 	"-gcflags=log/...=-l",
 	"-gcflags=html=-l",
 	"-gcflags=github.com/google/uuid=-l",
-	"-gcflags=net=-l",
-	"-gcflags=net/textproto=-l",
-	"-gcflags=os/...=-l",
-	"-gcflags=io/...=-l",
-	"-gcflags=bufio=-l",
-	"-gcflags=sort=-l",
-	"-gcflags=context=-l",
-	"-gcflags=path/...=-l",
-	"-gcflags=go4.org/...=-l",
 	"-gcflags=github.com/ip6plan/ip6plan/records/...=-l",
 	"-gcflags=github.com/maxence-charriere/go-app/v10/...=-l",
 }
