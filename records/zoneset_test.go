@@ -580,3 +580,40 @@ func TestZoneSetLongTXT(t *testing.T) {
 	}
 	t.Fatalf("no TXT answer:\n%s", out)
 }
+
+// TestZoneSetSPFChain: a plan whose SPF record is too long for one answer
+// (40 host-scoped senders) has its record split by spf.TXTRecords into
+// records under the domain that the top one includes; the zone set puts
+// every one into the domain's zone, which named-checkzone loads, each
+// name with exactly one v=spf1 record (RFC 7208 §3.2).
+func TestZoneSetSPFChain(t *testing.T) {
+	data, err := os.ReadFile("testdata/chain.yaml")
+	require.NoError(t, err)
+	a := records.AllocateForTest(t, string(data))
+	want, err := spf.TXTRecords(a)
+	require.NoError(t, err)
+	require.Greater(t, len(want), 40+1, "a top record, the records it includes, and 40 HELO names")
+	zs := zonesOf(t, a, records.ZoneOptions{})
+	files, err := zs.Files(records.Forward)
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	var b bytes.Buffer
+	require.NoError(t, files[0].Write(&b, records.SerialForTest))
+	spfs := map[string]int{}
+	for _, rr := range records.ParseZoneForTest(t, "example.com.", bytes.ReplaceAll(b.Bytes(), []byte("$INCLUDE"), []byte(";"))) {
+		if txt, ok := rr.(*dns.TXT); ok && strings.HasPrefix(strings.Join(txt.Txt, ""), "v=spf1 ") {
+			spfs[txt.Hdr.Name]++
+		}
+	}
+	require.Len(t, spfs, len(want))
+	for _, rr := range want {
+		assert.Equal(t, 1, spfs[rr.Name], rr.Name)
+	}
+	if named := tooltest.Look(t, "named-checkzone", "bind9-utils"); named != "" {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, files[0].Name), b.Bytes(), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, files[0].Local), nil, 0o644))
+		out, clean := checkzoneOutput(t, named, dir, files[0].Origin, files[0].Name)
+		assert.True(t, clean, "%s", out)
+	}
+}
