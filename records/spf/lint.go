@@ -515,12 +515,28 @@ func LintChain(chain []NamedRecord) []Finding {
 	if len(chain) == 0 {
 		return []Finding{{Severity: Error, Message: "no records to check"}}
 	}
-	var s StaticResolver
+	txt := txtOnly{}
 	for _, nr := range chain {
-		s.AddTXT(nr.Name, nr.Record.String())
+		txt[canonical(nr.Name)] = append(txt[canonical(nr.Name)], nr.Record.String())
 	}
-	return LintDomain(context.Background(), &s, chain[0].Name)
+	return LintDomain(context.Background(), txt, chain[0].Name)
 }
+
+// txtOnly is a Resolver that knows the TXT records of some names and
+// nothing else: every other question answers ErrOffline.
+type txtOnly map[string][]string
+
+func (t txtOnly) LookupTXT(_ context.Context, name string) ([]string, error) {
+	if v, ok := t[canonical(name)]; ok {
+		return v, nil
+	}
+	return nil, ErrOffline
+}
+
+func (txtOnly) LookupA(context.Context, string) ([]netip.Addr, error)    { return nil, ErrOffline }
+func (txtOnly) LookupAAAA(context.Context, string) ([]netip.Addr, error) { return nil, ErrOffline }
+func (txtOnly) LookupMX(context.Context, string) ([]MXHost, error)       { return nil, ErrOffline }
+func (txtOnly) LookupPTR(context.Context, netip.Addr) ([]string, error)  { return nil, ErrOffline }
 
 // Worst returns the severity of the most serious finding, or 0 when
 // there are none: `ip6plan spf` exits 1 when it is Error.

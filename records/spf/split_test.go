@@ -421,6 +421,15 @@ func TestLintChain(t *testing.T) {
 			},
 		},
 		{
+			name:  "a and mx targets outside the chain are not checked",
+			chain: []NamedRecord{parse("example.com.", "v=spf1 a:mail.example.org mx -all")},
+			want: []string{
+				"example.com: info at offset 7 (a:mail.example.org): the address records of mail.example.org are not among the records given, so they are not checked (RFC 7208 §4.6.4)",
+				"example.com: info at offset 26 (mx): the MX records of example.com are not among the records given, so they are not checked (RFC 7208 §4.6.4)",
+			},
+			worst: Info,
+		},
+		{
 			name:  "empty",
 			want:  []string{"error: no records to check"},
 			worst: Error,
@@ -482,4 +491,21 @@ func FuzzAddPair(f *testing.F) {
 			t.Fatalf("%q: %q, %v", pair, got, err)
 		}
 	})
+}
+
+// TestBuildChainTooMany: a plan whose senders need more included records
+// than the lookup limit allows is an error at the plan's spf settings.
+func TestBuildChainTooMany(t *testing.T) {
+	text := strings.Replace(fortySenders(), "- {name: inbound", "- {name: inbound", 1)
+	var b strings.Builder
+	b.WriteString(text)
+	for i := range 200 {
+		fmt.Fprintf(&b, "      - {name: more%d, scheme: stable, roles: [outbound]}\n", i)
+	}
+	a := allocate(t, "plan.yaml", []byte(b.String()))
+	_, err := BuildChain(a)
+	require.Error(t, err)
+	assert.Regexp(t, `^plan.yaml:4:6: the record for example.com takes [0-9]+ octets, over 450 \(RFC 7208 §3.4\), and its ip4: and ip6: terms need [0-9]+ included records, which with its other DNS-querying terms make [0-9]+ lookups, over the 10 receivers allow`, err.Error())
+	_, err = TXTRecords(a)
+	assert.Error(t, err)
 }
