@@ -86,7 +86,7 @@ func Split(r *Record, domain string) ([]NamedRecord, error) {
 			if reached && first >= 0 && !t.Kind.IsModifier() && !passing(t.Qualifier) && why == "" {
 				why = "cannot be split: " + t.String() + " comes between the ip4: and ip6: terms that would move, so a client they match would pass before reaching it; move it before them"
 			}
-			if t.Kind.QueriesDNS() && (reached || t.Kind == Redirect) {
+			if t.Kind.QueriesDNS() && (reached && t.Kind != Redirect || t.Kind == Redirect && !hasKind(r, All)) {
 				lookups++
 			}
 			stay = append(stay, t)
@@ -130,6 +130,8 @@ func Split(r *Record, domain string) ([]NamedRecord, error) {
 	case len(out) == 1:
 		why = "has no ip4: or ip6: terms that pass to move into included records"
 	case why != "":
+	case !isValidName(out[len(out)-1].Name[:len(out[len(out)-1].Name)-1]):
+		why = "the names of its included records, such as " + out[len(out)-1].Name + ", are too long for DNS"
 	case lookups > DefaultMaxLookups:
 		why = fmt.Sprintf("its ip4: and ip6: terms need %d included records, which with its other DNS-querying terms make %d lookups, over the 10 receivers allow (RFC 7208 §4.6.4); aggregate the ranges (spf scope streams lists one /64 per mail subnet) or list fewer", len(out)-1, lookups)
 	case topSize > MaxAnswer:

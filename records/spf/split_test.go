@@ -106,9 +106,15 @@ func checkChain(t *testing.T, r *Record, domain string, chain []NamedRecord) {
 	assert.Equal(t, want, got, "the terms that stay, in order")
 	lookups := 0
 	for _, tm := range top.Terms {
-		if tm.Kind.QueriesDNS() {
+		if tm.Kind == All {
+			break
+		}
+		if tm.Kind.QueriesDNS() && tm.Kind != Redirect {
 			lookups++
 		}
+	}
+	if hasKind(top, Redirect) && !hasKind(top, All) {
+		lookups++
 	}
 	assert.LessOrEqual(t, lookups, DefaultMaxLookups)
 	again, err := Split(r, domain)
@@ -330,6 +336,22 @@ func TestSplit(t *testing.T) {
 			domain: "example.com",
 			record: "v=spf1" + ip6s(12) + " exp=" + strings.Repeat("x", 400) + ".example.com -all",
 			err:    "spf: the record for example.com takes 865 octets, over 450 (RFC 7208 §3.4), and the terms that stay take 469 octets even with the ranges moved: v=spf1 include:_spf1.example.com exp=" + strings.Repeat("x", 400) + ".example.com -all",
+		},
+		{
+			name:   "redirect= counts only without all",
+			domain: "example.com",
+			record: "v=spf1 a a a a a a a a" + ip6s(14) + " -all redirect=other.example.net",
+			want: []string{
+				"example.com. v=spf1 a a a a a a a a include:_spf1.example.com include:_spf2.example.com -all redirect=other.example.net",
+				"_spf1.example.com. v=spf1" + ip6s(12),
+				"_spf2.example.com. v=spf1" + ip6r(12, 14),
+			},
+		},
+		{
+			name:   "names too long for DNS",
+			domain: strings.Repeat("a", 61) + "." + strings.Repeat("b", 61) + "." + strings.Repeat("c", 61) + "." + strings.Repeat("d", 61) + ".com",
+			record: "v=spf1" + ip6s(14) + " -all",
+			err:    "spf: the record for " + strings.Repeat("a", 61) + "." + strings.Repeat("b", 61) + "." + strings.Repeat("c", 61) + "." + strings.Repeat("d", 61) + ".com" + " takes 756 octets, over 450 (RFC 7208 §3.4), and the names of its included records, such as _spf3." + strings.Repeat("a", 61) + "." + strings.Repeat("b", 61) + "." + strings.Repeat("c", 61) + "." + strings.Repeat("d", 61) + ".com" + "., are too long for DNS",
 		},
 		{
 			name:   "not a domain",
