@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,9 +14,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ip6plan/ip6plan/plan"
 	"github.com/ip6plan/ip6plan/plan/planfile"
 	"github.com/ip6plan/ip6plan/records"
+	"github.com/ip6plan/ip6plan/records/spf"
+	"github.com/ip6plan/ip6plan/records/zonediff"
 )
 
 // zoneFlags are the zone command's options.
@@ -32,6 +32,8 @@ type zoneFlags struct {
 	server           string
 	generic          bool
 	force            bool
+	omitOutside      bool
+	includeDir       string
 }
 
 func newZoneCmd() *cobra.Command {
@@ -39,16 +41,31 @@ func newZoneCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "zone -f PLAN --forward|--reverse",
 		Short: "Write the plan's DNS records: zone files, tinydns data, JSON or an nsupdate script",
-		Long: `zone writes the records of the plan's hosts: with --forward their AAAA (and A)
-records, with --reverse the ip6.arpa zones, cut at nibble boundaries for any
-prefix length and never rounded, each with $ORIGIN, $TTL, SOA and NS and one
-PTR per host that points at the name whose AAAA is that address (FCrDNS).
+		Long: `zone writes the records of the plan, complete enough to publish as they
+are. --forward gives the zone of the plan's domain: each host's AAAA (and A)
+records, the domain's MX records (hosts with role mx, by their preference,
+default 10, ties in plan order), the domain's SPF TXT record (split into
+_spfN includes when too long for one answer) and an SPF TXT record for each
+sending host's HELO name. --reverse gives the ip6.arpa zones, cut at nibble
+boundaries for any prefix length and never rounded, each with one PTR per host
+that points at the name whose AAAA is that address (FCrDNS).
+
+A host named outside the domain (gw.other.example.org.) never goes into the
+domain's zone, where a name server would ignore it: it gets a zone of its own,
+which the zone above it must delegate, or with --omit-outside it is left out
+with a warning that names it.
 
 Without -d the records go to standard output: for bind, --forward gives a
 snippet of absolute names to paste into an existing zone (--complete adds the
-SOA and NS of a zone of its own). With -d DIR each zone goes to its own file,
-DIR/<zone>.zone, written atomically; a file whose records have not changed is
-left alone, and a changed one gets a serial above the old one.
+SOA and NS of a zone of its own). With -d DIR (created if missing) each zone
+goes to its own file, DIR/<zone>.zone, written atomically, with $ORIGIN, $TTL,
+SOA and NS; a file whose records have not changed is left alone, and a
+changed one gets a serial above the old one.
+
+Records kept by hand go into DIR/<zone>.local, which each zone file $INCLUDEs
+and ip6plan creates empty once and never writes again. A record added to a
+zone file itself would be lost by the next rewrite: zone then refuses (exit
+1), names the file and the records, and writes nothing.
 
 The serial is --serial, or today's date as YYYYMMDD00.
 
@@ -74,6 +91,8 @@ does not, or would move one, it says so and exits 1. Run 'ip6plan plan' first.`,
 	fl.StringVar(&f.server, "server", "", "nsupdate: the primary server to send updates to")
 	fl.BoolVar(&f.generic, "generic", false, "tinydns: generic lines that stock djbdns 1.05 reads, instead of 6 and 3 lines")
 	fl.BoolVar(&f.force, "force", false, "with -d: overwrite zone files that ip6plan did not write")
+	fl.BoolVar(&f.omitOutside, "omit-outside", false, "leave out the records of names outside the plan's domain (each named in a warning) instead of giving each a zone of its own")
+	fl.StringVar(&f.includeDir, "include-dir", "", "with -d: the directory, as the name server sees it, of the hand-kept .local files that zone files $INCLUDE (default: none, so relative to named's directory)")
 	c.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"bind", "tinydns", "json", "nsupdate"}, cobra.ShellCompDirectiveNoFileComp))
 	c.MarkFlagDirname("dir")
 	return c
@@ -89,7 +108,7 @@ func (f *zoneFlags) run(c *cobra.Command) error {
 	if f.dir != "" && f.format != "bind" {
 		return &exitError{exitInput, fmt.Errorf("-d writes bind zone files; %s output is one stream, so redirect standard output instead", f.format)}
 	}
-	a, err := f.allocate(c)
+	a, err := f.loadCurrent(c)
 	if err != nil {
 		return err
 	}
@@ -97,18 +116,20 @@ func (f *zoneFlags) run(c *cobra.Command) error {
 	if serial == 0 {
 		serial = todaySerial()
 	}
-	cfg, err := records.ConfigFor(a.Plan, serial)
-	if err != nil && (f.reverse || f.complete || f.dir != "" || f.format == "tinydns") {
-		return &exitError{exitInput, err}
+	opt := records.ZoneOptions{SplitAt: f.splitAt, IncludeDir: f.includeDir}
+	if f.omitOutside {
+		opt.OutOfZone = records.LeaveOut
 	}
-	if err != nil { // a forward snippet needs no SOA
-		cfg = records.ZoneConfig{TTL: a.Plan.TTL}
-	}
-	zones, err := records.ReverseZonesOf(a, f.splitAt)
+	zs, err := records.ZonesOf(a, serial, spf.TXTRecords, opt)
 	if err != nil {
 		return &exitError{exitInput, err}
 	}
-	hosts := records.HostsOf(a)
+	if zs.ConfigErr != nil && (f.reverse || f.complete || f.dir != "" || f.format == "tinydns") {
+		return &exitError{exitInput, zs.ConfigErr}
+	}
+	for _, w := range zs.Warnings {
+		fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: %s\n", w)
+	}
 	part := records.Part(0)
 	if f.forward {
 		part |= records.Forward
@@ -119,15 +140,15 @@ func (f *zoneFlags) run(c *cobra.Command) error {
 	out := c.OutOrStdout()
 	switch {
 	case f.format == "tinydns":
-		err = records.WriteTinydns(out, zones, cfg, hosts, records.TinydnsOptions{Generic: f.generic, Part: part})
+		err = zs.WriteTinydns(out, records.TinydnsOptions{Generic: f.generic, Part: part})
 	case f.format == "json":
-		err = records.WriteJSON(out, zones, cfg, hosts, part)
+		err = zs.WriteJSON(out, part)
 	case f.format == "nsupdate":
-		err = records.WriteNsupdate(out, f.server, a.Plan.Domain, zones, cfg.TTL, hosts, part)
+		err = zs.WriteNsupdate(out, f.server, part)
 	case f.dir != "":
-		return f.writeDir(c, a, zones, cfg, hosts)
+		return f.writeDir(c, zs, part, serial)
 	default:
-		err = f.writeBind(out, a, zones, cfg, hosts)
+		err = zs.WriteBind(out, part, f.complete)
 	}
 	if err != nil {
 		return &exitError{exitInput, err}
@@ -135,119 +156,110 @@ func (f *zoneFlags) run(c *cobra.Command) error {
 	return nil
 }
 
-// allocate loads the plan, whose lock must already place every entry:
-// addresses that reach DNS must be locked first, or a later edit could
-// move them, and only plan writes the lock.
-func (f *zoneFlags) allocate(c *cobra.Command) (*plan.Allocation, error) {
-	return f.loadCurrent(c)
+// A zoneOutput is one zone file that -d is about to write, or leave.
+type zoneOutput struct {
+	path, local string // the zone file and the hand-maintained file it $INCLUDEs
+	origin      string
+	data        []byte
+	status      string // written, updated, replaced or unchanged
 }
 
-func (f *zoneFlags) writeBind(w io.Writer, a *plan.Allocation, zones []records.ReverseZone, cfg records.ZoneConfig, hosts []records.Host) error {
-	if f.forward {
-		rrs := records.ForwardRecords(hosts, cfg.TTL)
-		var err error
-		if f.complete {
-			err = records.WriteForwardZone(w, a.Plan.Domain+".", cfg, rrs)
-		} else {
-			err = records.WriteForwardSnippet(w, rrs)
-		}
-		if err != nil {
-			return err
-		}
+// writeDir writes each zone of the set to DIR/<zone>.zone, next to the
+// hand-maintained DIR/<zone>.local that it $INCLUDEs, which is created
+// empty when missing and never written again. Every file is checked
+// before any is written: when a rewrite would drop records that someone
+// added to a zone file by hand, nothing is written and the command exits
+// 1, naming the file and the records.
+func (f *zoneFlags) writeDir(c *cobra.Command, zs *records.ZoneSet, part records.Part, serial uint32) error {
+	files, err := zs.Files(part)
+	if err != nil {
+		return &exitError{exitInput, err}
 	}
-	if f.reverse {
-		for _, z := range zones {
-			if err := records.WriteReverseZone(w, z, cfg, records.Delegated(z, zones), slices.Values(hosts)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// writeDir writes each zone to DIR/<zone>.zone.
-func (f *zoneFlags) writeDir(c *cobra.Command, a *plan.Allocation, zones []records.ReverseZone, cfg records.ZoneConfig, hosts []records.Host) error {
 	if err := mkdirAll(f.dir); err != nil {
 		return err
 	}
-	type zoneFile struct {
-		name  string
-		write func(io.Writer, records.ZoneConfig) error
-	}
-	var files []zoneFile
-	if f.forward {
-		if a.Plan.Domain == "" {
-			return &exitError{exitInput, errors.New("the plan has no domain, so there is no forward zone to write")}
-		}
-		rrs := records.ForwardRecords(hosts, cfg.TTL)
-		files = append(files, zoneFile{a.Plan.Domain + ".", func(w io.Writer, cfg records.ZoneConfig) error {
-			return records.WriteForwardZone(w, a.Plan.Domain+".", cfg, rrs)
-		}})
-	}
-	if f.reverse {
-		for _, z := range zones {
-			files = append(files, zoneFile{z.Name(), func(w io.Writer, cfg records.ZoneConfig) error {
-				return records.WriteReverseZone(w, z, cfg, records.Delegated(z, zones), slices.Values(hosts))
-			}})
-		}
-	}
+	var outs []zoneOutput
+	var refused []string
 	for _, zf := range files {
-		path := filepath.Join(f.dir, strings.TrimSuffix(zf.name, ".")+".zone")
-		data, status, err := f.render(path, cfg, zf.write)
+		o := zoneOutput{path: filepath.Join(f.dir, zf.Name), local: filepath.Join(f.dir, zf.Local), origin: zf.Origin}
+		var hand []string
+		o.data, o.status, hand, err = f.render(o.path, zf, serial)
 		if err != nil {
-			return &exitError{exitInput, err}
+			return err
 		}
-		if status != "unchanged" {
-			if err := planfile.WriteAtomic(path, data, 0o644); err != nil {
+		if len(hand) > 0 {
+			refused = append(refused, fmt.Sprintf("%s has %d %s that ip6plan did not write, which the new file would drop:\n  %s\nmove %s into %s, which the zone $INCLUDEs and ip6plan never writes, and run the command again (or replace the file anyway with --force)",
+				o.path, len(hand), plural(len(hand), "record", "records"), strings.Join(hand, "\n  "), plural(len(hand), "it", "them"), o.local))
+		}
+		outs = append(outs, o)
+	}
+	if len(refused) > 0 {
+		return &exitError{exitFindings, fmt.Errorf("%s\nno zone file was written", strings.Join(refused, "\n"))}
+	}
+	for _, o := range outs {
+		if _, err := os.Stat(o.local); errors.Is(err, os.ErrNotExist) {
+			if err := planfile.WriteNew(o.local, []byte(records.LocalFileText(o.origin)), 0o644, false); err != nil {
 				return &exitError{exitInput, err}
 			}
 		}
-		fmt.Fprintf(c.OutOrStdout(), "%s\t%s\n", path, status)
+		if o.status != "unchanged" {
+			if err := planfile.WriteAtomic(o.path, o.data, 0o644); err != nil {
+				return &exitError{exitInput, err}
+			}
+		}
+		fmt.Fprintf(c.OutOrStdout(), "%s\t%s\n", o.path, o.status)
 	}
 	return nil
 }
 
-var soaSerial = regexp.MustCompile(`(?m)^(@\t\d+\tIN\tSOA\t\S+ \S+ \( )(\d+)( )`)
+var soaSerial = regexp.MustCompile(`(?m)^@\t\d+\tIN\tSOA\t\S+ \S+ \( (\d+) `)
 
-// render writes a zone with cfg's serial and compares it with the file at
-// path: unchanged records keep the old file (and serial); changed ones get
-// a serial above the old one. A file ip6plan did not write is kept unless
-// --force.
-func (f *zoneFlags) render(path string, cfg records.ZoneConfig, write func(io.Writer, records.ZoneConfig) error) ([]byte, string, error) {
+// render writes zone file zf and compares it with the file at path:
+// unchanged records keep the old file (and serial); changed ones get a
+// serial above the old one. It returns the records of the old file that
+// the new one would drop (zonediff.HandAdded), unless --force. A file
+// ip6plan did not write is kept unless --force.
+func (f *zoneFlags) render(path string, zf records.ZoneFile, serial uint32) (data []byte, status string, hand []string, err error) {
+	var b bytes.Buffer
 	old, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		var b bytes.Buffer
-		err := write(&b, cfg)
-		return b.Bytes(), "written", err
+		if err := zf.Write(&b, serial); err != nil {
+			return nil, "", nil, &exitError{exitInput, err}
+		}
+		return b.Bytes(), "written", nil, nil
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, &exitError{exitInput, err}
 	}
-	if !bytes.Contains(old, []byte("written by ip6plan")) && !f.force {
-		return nil, "", fmt.Errorf("%s exists and was not written by ip6plan; use --force to replace it", path)
+	ours := bytes.Contains(old, []byte("written by ip6plan"))
+	if !ours && !f.force {
+		return nil, "", nil, &exitError{exitInput, fmt.Errorf("%s exists and was not written by ip6plan; use --force to replace it", path)}
 	}
-	m := soaSerial.FindSubmatch(old)
-	if m == nil {
-		var b bytes.Buffer
-		err := write(&b, cfg)
-		return b.Bytes(), "replaced", err
-	}
-	oldSerial, _ := strconv.ParseUint(string(m[2]), 10, 32)
-	same := cfg
-	same.SOA.Serial = uint32(oldSerial)
-	var b bytes.Buffer
-	if err := write(&b, same); err != nil {
-		return nil, "", err
-	}
-	if bytes.Equal(b.Bytes(), old) {
-		return old, "unchanged", nil
-	}
-	if f.serial == 0 && uint32(oldSerial) >= cfg.SOA.Serial {
-		cfg.SOA.Serial = uint32(oldSerial) + 1 // RFC 1982 arithmetic aside, serials only grow
+	status = "replaced"
+	if m := soaSerial.FindSubmatch(old); m != nil && ours {
+		oldSerial, _ := strconv.ParseUint(string(m[1]), 10, 32)
+		if err := zf.Write(&b, uint32(oldSerial)); err != nil {
+			return nil, "", nil, &exitError{exitInput, err}
+		}
+		if bytes.Equal(b.Bytes(), old) {
+			return old, "unchanged", nil, nil
+		}
+		if f.serial == 0 && uint32(oldSerial) >= serial {
+			serial = uint32(oldSerial) + 1 // RFC 1982 arithmetic aside, serials only grow
+		}
+		status = "updated"
 	}
 	b.Reset()
-	err = write(&b, cfg)
-	return b.Bytes(), "updated", err
+	if err := zf.Write(&b, serial); err != nil {
+		return nil, "", nil, &exitError{exitInput, err}
+	}
+	if ours && !f.force {
+		hand, err = zonediff.HandAdded(zf.Origin, old, b.Bytes())
+		if err != nil {
+			return nil, "", nil, &exitError{exitFindings, fmt.Errorf("%s: %w\nip6plan cannot tell which of its records were added by hand, so it left the file alone: fix it, or replace it with --force", path, err)}
+		}
+	}
+	return b.Bytes(), status, hand, nil
 }
 
 // todaySerial is the YYYYMMDD00 serial of the current UTC date, or of
