@@ -236,9 +236,9 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 				break
 			}
 			if t.CIDR4 >= 0 && t.CIDR4 < broadest4 {
-				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t)+" (around each IPv4 address it finds)", IP4, float64(t.CIDR4)))
+				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t)+" (around each IPv4 address it finds)", IP4, math.Ldexp(1, -t.CIDR4)))
 			} else if t.CIDR6 >= 0 && t.CIDR6 < broadest6 {
-				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t)+" (around each IPv6 address it finds)", IP6, float64(t.CIDR6)))
+				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t)+" (around each IPv6 address it finds)", IP6, math.Ldexp(1, -t.CIDR6)))
 			}
 		case Unknown:
 			add(Info, t, "RFC 7208 §6", "%s= is not a modifier receivers know, so they ignore it; check its spelling (redirect=, exp=)", t.Name)
@@ -254,7 +254,7 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 			case p.Bits() == 0 && passing(t.Qualifier):
 				add(Error, t, "RFC 7208 §5.6", "%s authorizes every IPv%d address on the Internet to send mail as this domain; list your own networks", w(t), map[Kind]int{IP4: 4, IP6: 6}[t.Kind])
 			case passing(t.Qualifier) && p.Bits() < broadest(t.Kind):
-				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t), t.Kind, float64(p.Bits())))
+				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t), t.Kind, math.Ldexp(1, -p.Bits())))
 			case p.Masked() != p:
 				m := t
 				m.Prefix = p.Masked()
@@ -344,18 +344,19 @@ const (
 )
 
 // tooBroad says that what, a term or a record's terms, passes more
-// addresses than the broadest accepted network of family k: as many as a
-// /bits (a sum of networks has a fraction), or "" if not more.
-func tooBroad(what string, k Kind, bits float64) string {
-	b, over, name := broadest4, 0.0, "IPv4 may send mail as this domain, more than a /8 (the largest block ever allocated to one holder)"
+// addresses than the broadest accepted network of family k, share being
+// the part of the family's addresses it passes (2^-len for a /len), or
+// returns "" if it does not.
+func tooBroad(what string, k Kind, share float64) string {
+	b, over, name := broadest4, 0, "IPv4 may send mail as this domain, more than a /8 (the largest block ever allocated to one holder)"
 	if k == IP6 {
 		b, over, name = broadest6, 3, "the global unicast 2000::/3 may send mail as this domain, more than a /19 (the largest allocation to a single ISP)"
 	}
-	if bits >= float64(b) {
+	if share <= math.Ldexp(1, -b) {
 		return ""
 	}
 	pct := "more than 100"
-	if f := 100 * math.Pow(2, over-bits); f <= 100 {
+	if f := math.Ldexp(100*share, over); f <= 100 {
 		pct = strconv.FormatFloat(f, 'g', 3, 64)
 	}
 	return what + ": " + pct + "% of " + name + "; list your own networks"
@@ -392,7 +393,7 @@ func breadth(terms []Term, whose string) []Finding {
 	}
 	var out []Finding
 	for i, k := range [2]Kind{IP6, IP4} {
-		if msg := tooBroad(whose+" "+k.String()+": terms together", k, -math.Log2(sum[i])); sum[i] > 0 && !broad[i] && msg != "" {
+		if msg := tooBroad(whose+" "+k.String()+": terms together", k, sum[i]); !broad[i] && msg != "" {
 			out = append(out, Finding{Severity: Error, RFC: "RFC 7208 §5.6", Message: msg})
 		}
 	}
