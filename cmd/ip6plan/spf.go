@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ip6plan/ip6plan/records"
 	"github.com/ip6plan/ip6plan/records/spf"
+	"github.com/ip6plan/ip6plan/records/spf/spfzone"
 )
 
 func newSPFCmd() *cobra.Command {
@@ -27,8 +31,15 @@ each mail stream's /64 (or each sending host, with spf.scope: hosts), ip4:
 terms for senders' IPv4 addresses, aggregated to the fewest prefixes, the
 plan's includes, and -all (or ~all). It also writes a record for each sending
 host's HELO name, since bounces are checked against the HELO identity (§2.4).
-Output is zone-ready TXT lines, strings split at 255 octets; the record's lint
-findings go to standard error.
+Output is zone-ready TXT lines, strings split at 255 octets. A record too long
+for one answer (over 450 octets with its name, RFC 7208 §3.4) is split: the
+domain's record includes _spf1.DOMAIN, _spf2.DOMAIN ..., which hold its ranges,
+within 10 DNS lookups in all. -o text prints the domain's record, or, when it
+is split, each record of the chain after its name.
+
+The records are linted as receivers will read them; the findings go to
+standard error, and the exit status is 1 when any is an error (such as +all
+kept from a merged record): fix them before publishing.
 
 --merge RECORD (or spf.existing in the plan) merges the plan's networks into the
 record published today, keeping its terms and order, and reports each change.`,
@@ -48,10 +59,10 @@ record published today, keeping its terms and order, and reports each change.`,
 			if merge != "" {
 				a.Plan.SPF.Existing = merge
 			}
-			rrs, err := spf.TXTRecords(a)
-			if err != nil {
-				return &exitError{exitInput, err}
+			if a.Plan.Domain == "" {
+				return &exitError{exitInput, errors.New("the plan has no domain, so there is no SPF record to build: set domain: at the top of the plan")}
 			}
+			stderr := c.ErrOrStderr()
 			if a.Plan.SPF.Existing != "" {
 				existing, err := spf.Parse(a.Plan.SPF.Existing)
 				if err != nil {
@@ -63,20 +74,44 @@ record published today, keeping its terms and order, and reports each change.`,
 				}
 				_, changes := spf.Merge(existing, nets, a.Plan.SPF.Include)
 				for _, ch := range changes {
-					fmt.Fprintf(c.ErrOrStderr(), "ip6plan: merge: %s\n", ch)
+					fmt.Fprintf(stderr, "ip6plan: merge: %s\n", ch)
 				}
 			}
-			record, _ := spf.Build(a)
-			for _, f := range spf.LintName(rrs[0].Name, record.String()) {
-				fmt.Fprintf(c.ErrOrStderr(), "ip6plan: lint: %s\n", f)
+			chain, err := spf.BuildChain(a)
+			if err != nil {
+				return &exitError{exitInput, err}
 			}
+			rrs, err := spf.TXTRecords(a)
+			if err != nil {
+				return &exitError{exitInput, err}
+			}
+			// Lint what is published for the domain, together, as
+			// receivers evaluate it. (A HELO name's record is the host's
+			// own addresses and -all.)
+			findings := spf.LintChain(chain)
 			out := c.OutOrStdout()
-			if output == "text" {
-				fmt.Fprintln(out, record)
-				return nil
+			if len(chain) > 1 {
+				fmt.Fprintf(stderr, "ip6plan: note: the record of %s is too long for one answer (RFC 7208 §3.4), so it is split into %d records: publish them all\n", chain[0].Name, len(chain))
 			}
-			for _, rr := range rrs {
-				fmt.Fprintf(out, "%s\t%d\tIN\tTXT\t%s\n", rr.Name, rr.TTL, rr.Data)
+			switch {
+			case output == "text" && len(chain) == 1:
+				fmt.Fprintln(out, chain[0].Record)
+			case output == "text":
+				for _, r := range chain {
+					fmt.Fprintf(out, "%s\t%s\n", r.Name, r.Record)
+				}
+			default:
+				for _, rr := range rrs {
+					fmt.Fprintf(out, "%s\t%d\tIN\tTXT\t%s\n", rr.Name, rr.TTL, rr.Data)
+				}
+			}
+			for _, f := range findings {
+				if f.Severity >= spf.Warning { // info, such as includes not followed offline, is for spf lint
+					fmt.Fprintf(stderr, "ip6plan: lint: %s\n", f)
+				}
+			}
+			if spf.Worst(findings) >= spf.Error {
+				return &exitError{exitFindings, fmt.Errorf("the SPF records above have lint errors: receivers would reject or misread them; fix the plan's spf settings (or --merge) before publishing")}
 			}
 			return nil
 		},
@@ -138,26 +173,52 @@ func report(w io.Writer, findings []spf.Finding) error {
 }
 
 func newSPFCheckCmd() *cobra.Command {
-	var ip, sender, helo, domain string
+	var (
+		ip, sender, helo, domain string
+		zoneFiles, txts          []string
+	)
 	c := &cobra.Command{
-		Use:   "check --ip ADDR [--sender S] [--helo H] RECORD",
+		Use:   "check --ip ADDR [--sender S] [--helo H] [--zone FILE]... [--txt NAME=RECORD]... [RECORD]",
 		Short: "Evaluate an SPF record for a client address (check_host, RFC 7208 §4)",
 		Long: `check evaluates RECORD as the SPF record of the sender's domain for a
 client address and prints the result first: pass, fail, softfail, neutral,
-none, permerror or temperror, then why. It works offline: a record whose result
-needs DNS (include, a, mx, exists, redirect) gives temperror saying so.`,
+none, permerror or temperror, then why.
+
+It works offline. The records behind include:, redirect=, a and mx come from
+--zone FILE (zone files, such as those 'ip6plan zone -d' writes: their TXT, A,
+AAAA, MX and CNAME records; a name in a zone a file holds that the file does not
+have does not exist) and from --txt NAME=RECORD (a TXT record each), so a
+whole chain is checked without DNS. A name that neither gives gives temperror,
+saying it needs DNS. Without RECORD, the domain's own record is taken from
+them, as a receiver would look it up.
+
+The domain is --domain, else the sender's domain, else the HELO name.`,
 		Example: `  ip6plan spf check --ip 2001:db8:d6:25::25 "v=spf1 ip6:2001:db8:d6:25::/64 -all"
-  ip6plan spf check --ip 192.0.2.1 --sender bounce@example.com "v=spf1 ip4:192.0.2.0/24 -all"`,
-		Args: cobra.ExactArgs(1),
+  ip6plan spf check --ip 192.0.2.1 --sender bounce@example.com "v=spf1 ip4:192.0.2.0/24 -all"
+  ip6plan spf check --ip 2001:db8:d6:25::25 --sender bounce@example.com --zone zones/example.com.zone
+  ip6plan spf check --ip 2001:db8::1 --txt _spf.example.net="v=spf1 ip6:2001:db8::/32 -all" "v=spf1 include:_spf.example.net -all"`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			a, err := netip.ParseAddr(ip)
 			if err != nil || a.Zone() != "" {
 				return &exitError{exitInput, fmt.Errorf("--ip %q is not an IP address", ip)}
 			}
-			rec, err := spf.Parse(args[0])
-			if err != nil {
-				fmt.Fprintf(c.OutOrStdout(), "%s %v\n", spf.Permerror, err)
-				return nil
+			var res *spf.StaticResolver
+			if len(zoneFiles) > 0 || len(txts) > 0 {
+				res = &spf.StaticResolver{}
+				for _, file := range zoneFiles {
+					if err := addZoneFile(res, file); err != nil {
+						return &exitError{exitInput, err}
+					}
+				}
+				for _, pair := range txts {
+					if err := res.AddPair(pair); err != nil {
+						return &exitError{exitInput, fmt.Errorf("--txt %q: %w", pair, err)}
+					}
+				}
+			}
+			if len(args) == 0 && res == nil {
+				return &exitError{exitInput, errors.New("give the RECORD to check, or the records to look it up in with --zone FILE or --txt NAME=RECORD")}
 			}
 			d := domain
 			if d == "" {
@@ -165,11 +226,28 @@ needs DNS (include, a, mx, exists, redirect) gives temperror saying so.`,
 					d = after
 				} else if helo != "" {
 					d = helo
+				} else if len(args) == 0 {
+					return &exitError{exitInput, errors.New("say whose record to look up: --domain, --sender or --helo")}
 				} else {
 					d = "example.com"
 				}
 			}
-			result, why, _ := (&spf.Checker{}).CheckRecord(context.Background(), rec, a, d, sender, helo)
+			checker := &spf.Checker{}
+			if res != nil {
+				checker.Resolver = res
+			}
+			var result spf.Result
+			var why string
+			if len(args) == 0 {
+				result, why, _ = checker.CheckHost(context.Background(), a, d, sender, helo)
+			} else {
+				rec, err := spf.Parse(args[0])
+				if err != nil {
+					fmt.Fprintf(c.OutOrStdout(), "%s %v\n", spf.Permerror, err)
+					return nil
+				}
+				result, why, _ = checker.CheckRecord(context.Background(), rec, a, d, sender, helo)
+			}
 			fmt.Fprintf(c.OutOrStdout(), "%s %s\n", result, why)
 			return nil
 		},
@@ -178,6 +256,26 @@ needs DNS (include, a, mx, exists, redirect) gives temperror saying so.`,
 	c.Flags().StringVar(&sender, "sender", "", "the MAIL FROM address")
 	c.Flags().StringVar(&helo, "helo", "", "the HELO/EHLO name")
 	c.Flags().StringVar(&domain, "domain", "", "the domain whose record this is (default: the sender's)")
+	c.Flags().StringArrayVar(&zoneFiles, "zone", nil, "a zone file whose records the check may look up (repeat for several)")
+	c.Flags().StringArrayVar(&txts, "txt", nil, "a TXT record NAME=RECORD the check may look up (repeat for several)")
 	c.MarkFlagRequired("ip")
+	c.MarkFlagFilename("zone", "zone")
 	return c
+}
+
+// addZoneFile reads the zone file at path into res. Names written without
+// a final dot before the file's first $ORIGIN are relative to the zone the
+// file name gives, as 'ip6plan zone -d' names its files (example.com.zone
+// holds example.com.), or else to the root.
+func addZoneFile(res *spf.StaticResolver, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("--zone: %w", err)
+	}
+	defer f.Close()
+	origin := "."
+	if base := filepath.Base(path); strings.HasSuffix(base, ".zone") {
+		origin = strings.TrimSuffix(base, ".zone") + "."
+	}
+	return spfzone.Add(res, f, origin, path)
 }
