@@ -3,7 +3,8 @@ package plan
 import (
 	"net/netip"
 	"slices"
-	"strings"
+	"sort"
+	"strconv"
 )
 
 // moves finds what the run placed somewhere other than the old lock had
@@ -59,8 +60,9 @@ func (r *run) moves() {
 			r.held = append(r.held, v)
 		}
 	}
-	slices.SortFunc(a.Moves, func(x, y Change) int {
-		return compareEntries(Entry{x.Entry.Kind, x.Entry.Path, x.Was}, Entry{y.Entry.Kind, y.Entry.Path, y.Was})
+	m := a.Moves // sort.Slice, as another slices.SortFunc type costs the wasm 8 KB
+	sort.Slice(m, func(x, y int) bool {
+		return compareEntries(Entry{m[x].Entry.Kind, m[x].Entry.Path, m[x].Was}, Entry{m[y].Entry.Kind, m[y].Entry.Path, m[y].Was}) < 0
 	})
 }
 
@@ -85,11 +87,6 @@ func without(outer, inner netip.Prefix) []netip.Prefix {
 // there is exactly one of each: most likely a rename, which the user can
 // make with its addresses kept.
 func (r *run) renames() []Rename {
-	type shape struct {
-		kind Kind
-		dir  string
-		bits int
-	}
 	if len(r.gone) == 0 {
 		return nil
 	}
@@ -100,26 +97,22 @@ func (r *run) renames() []Rename {
 			live[s.Path] = true
 		}
 	}
-	gone := map[shape][]string{}
+	// shape names a kind and size of entry under a parent.
+	shape := func(kind Kind, dir string, bits int) string { return kind.String() + "/" + strconv.Itoa(bits) + " " + dir }
+	gone := map[string][]string{}
 	for dir, es := range r.gone {
-		if !live[dir] {
-			continue
-		}
 		for _, e := range es {
-			if e.Kind != KindVacated {
-				gone[shape{e.Kind, dir, e.Prefix.Bits()}] = append(gone[shape{e.Kind, dir, e.Prefix.Bits()}], e.Path)
+			if live[dir] && e.Kind != KindVacated {
+				k := shape(e.Kind, dir, e.Prefix.Bits())
+				gone[k] = append(gone[k], e.Path)
 			}
 		}
 	}
-	if len(gone) == 0 {
-		return nil
-	}
-	added := map[shape][]string{}
+	added := map[string][]string{}
 	add := func(kind Kind, path string, bits int, was int) {
-		if was < 0 {
+		if was < 0 && len(gone) > 0 {
 			dir, _ := splitPath(path)
-			k := shape{kind, dir, bits}
-			if len(gone[k]) > 0 {
+			if k := shape(kind, dir, bits); len(gone[k]) > 0 {
 				added[k] = append(added[k], path)
 			}
 		}
@@ -138,9 +131,16 @@ func (r *run) renames() []Rename {
 	var out []Rename
 	for k, news := range added {
 		if olds := gone[k]; len(olds) == 1 && len(news) == 1 {
-			out = append(out, Rename{k.kind, olds[0], news[0]})
+			kind := KindSubnet
+			switch k[0] {
+			case 'h':
+				kind = KindHost
+			case 'l':
+				kind = KindLink
+			}
+			out = append(out, Rename{kind, olds[0], news[0]})
 		}
 	}
-	slices.SortFunc(out, func(x, y Rename) int { return strings.Compare(x.Old, y.Old) })
+	sort.Slice(out, func(i, j int) bool { return out[i].Old < out[j].Old })
 	return out
 }
