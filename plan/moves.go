@@ -98,7 +98,9 @@ func (r *run) renames() []Rename {
 		}
 	}
 	// shape names a kind and size of entry under a parent.
-	shape := func(kind Kind, dir string, bits int) string { return kind.String() + "/" + strconv.Itoa(bits) + " " + dir }
+	shape := func(kind Kind, dir string, bits int) string {
+		return kind.String() + "/" + strconv.Itoa(bits) + " " + dir
+	}
 	gone := map[string][]string{}
 	for dir, es := range r.gone {
 		for _, e := range es {
