@@ -241,12 +241,10 @@ The domain is --domain, else the sender's domain, else the HELO name.`,
 			if len(args) == 0 {
 				result, why, _ = checker.CheckHost(context.Background(), a, d, sender, helo)
 			} else {
-				rec, err := spf.Parse(args[0])
-				if err != nil {
-					fmt.Fprintf(c.OutOrStdout(), "%s %v\n", spf.Permerror, err)
-					return nil
-				}
-				result, why, _ = checker.CheckRecord(context.Background(), rec, a, d, sender, helo)
+				// RECORD is the TXT record published at the domain: one
+				// that is not SPF at all (v=spf10) gives none, as a
+				// receiver selects records (RFC 7208 §4.5).
+				result, why, _ = checker.CheckTXT(context.Background(), []string{args[0]}, a, d, sender, helo)
 			}
 			fmt.Fprintf(c.OutOrStdout(), "%s %s\n", result, why)
 			return nil
