@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
 	"github.com/ip6plan/ip6plan/plan"
 )
 
@@ -249,5 +251,37 @@ func TestMovesAsk(t *testing.T) {
 	}
 	if !vacated {
 		t.Errorf("the space site-a left is not held: %v", d.Held())
+	}
+}
+
+// The page asks about a held-back edit with a button for each answer,
+// each named by its text; without a text to go back to, only the one
+// that goes on.
+func TestShellAsks(t *testing.T) {
+	c := &Shell{}
+	load(t, c)
+	if q := c.docQuestion(); q != nil {
+		t.Fatal("a question with nothing held back")
+	}
+	c.doc.SetSource(strings.ReplaceAll(ExampleYAML, "2001:db8:d6:", "2001:db8:d7:"))
+	html := app.HTMLString(c.docQuestion())
+	for _, want := range []string{`id="ask-prefix"`, `role="alertdialog"`, `aria-labelledby="ask-prefix-title"`,
+		`id="ask-prefix-yes"`, ">Plan 2001:db8:d7::/48 afresh<", `id="ask-prefix-no"`, ">Keep 2001:db8:d6::/48<"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the prefix question lacks %s:\n%s", want, html)
+		}
+	}
+	c.doc.Load(c.doc.Source, c.doc.LockText()) // as after a reload: no text to go back to
+	html = app.HTMLString(c.docQuestion())
+	if !strings.Contains(html, `class="hidden"`) || !strings.Contains(html, "edit the plan back") {
+		t.Errorf("without a text to go back to, the question still offers one:\n%s", html)
+	}
+	c.doc.Accept()
+	resize(t, c.doc, "site-a", "52")
+	html = app.HTMLString(c.docQuestion())
+	for _, want := range []string{`id="ask-moves"`, "~ host 2001:db8:d7:", "site-a/servers/www", ">Renumber<", ">Keep the old addresses<"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the moves question lacks %s:\n%s", want, html)
+		}
 	}
 }
