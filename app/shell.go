@@ -139,9 +139,9 @@ func (c *Shell) replacesPrev() string {
 const restoreLabel = "Restore my previous plan"
 
 // replace shows the plan src with lock, once the plan on show is stored
-// as the previous one, which restorePrevious brings back: a link, a new
-// plan or opened files never lose the work they replace. If it cannot be
-// stored, nothing is replaced.
+// as the previous one, which restorePrevious brings back: a link or a new
+// plan never loses the work it replaces. If that cannot be stored,
+// nothing is replaced.
 func (c *Shell) replace(src, lock, notice string) {
 	c.stash(func() {
 		c.doc.Load(src, lock)
@@ -308,7 +308,7 @@ func (c *Shell) Render() app.UI {
 			),
 			app.Button().ID("new-plan").Title("Start an empty plan with a new lock").Text("New plan").OnClick(c.newPlan),
 			app.If(c.hasPrev, func() app.UI {
-				return app.Button().ID("restore-previous").Title("Swap the plan on show with the one a link, a new plan or opened files replaced").
+				return app.Button().ID("restore-previous").Title("Swap the plan on show with the one a shared link or a new plan replaced").
 					Text(restoreLabel).OnClick(c.restorePrevious)
 			}),
 			app.Button().Class("share").ID("share").Title("Make a link that holds the plan and its lock, to bookmark or send").
@@ -391,7 +391,7 @@ func (c *Shell) docQuestion() app.UI {
 		a.lines = b.String()
 	}
 	if !c.doc.CanUndo() {
-		a.no, a.text = "", a.text+" To keep them, edit the plan back."
+		a.no, a.text = "", a.text+" To keep the lock as it is, edit the plan back."
 	}
 	return a.render(func(app.Context, app.Event) { c.doc.Accept() }, func(app.Context, app.Event) { c.doc.Undo() })
 }
