@@ -8,8 +8,8 @@ import (
 )
 
 // Keys of the state kept in localStorage: the plan and lock on show
-// (pack of each text), and the previous ones, which a shared link, a new
-// plan or opened files replaced and "Restore my previous plan" brings back.
+// (pack of each text), and the previous ones, which a shared link or a
+// new plan replaced and "Restore my previous plan" brings back.
 var (
 	savedKeys = [2]string{"ip6plan.plan", "ip6plan.lock"}
 	prevKeys  = [2]string{"ip6plan.previous.plan", "ip6plan.previous.lock"}
