@@ -301,24 +301,21 @@ func (f *Form) Renamed(id, value string) (old, new string) {
 		return "", ""
 	}
 	old = parent + name
-	count := 0
+	count, sub := 0, strings.TrimSuffix(parent, "/")
 	for _, s := range f.Subnets {
-		count += b2i(s.Path == old)
+		if s.Path == old {
+			count++
+		}
 	}
 	for _, h := range f.Hosts {
-		count += b2i(h.Subnet+"/"+h.Name.Value == old)
+		if h.Name.Value == name && h.Subnet == sub {
+			count++
+		}
 	}
 	if name == value || count != 1 {
 		return "", ""
 	}
 	return old, parent + value
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // AddSubnet appends a new /64 named name under the subnet with index
