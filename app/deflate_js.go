@@ -54,3 +54,55 @@ func deflate(s string) ([]byte, error) {
 	r := <-done
 	return r.b, r.err
 }
+
+// inflate reverses deflate through the browser's DecompressionStream,
+// which keeps compress/flate out of app.wasm (19 KB gzipped), a chunk at
+// a time: more than limit bytes is errTooLarge, read no further (a
+// hostile link could inflate to gigabytes). Like deflate, it blocks its
+// goroutine until the browser is done, and must not be called from inside
+// a JavaScript callback.
+func inflate(b []byte, limit int) ([]byte, error) {
+	w := js.Global()
+	ds := w.Get("DecompressionStream")
+	if !ds.Truthy() {
+		return nil, errors.New("this browser has no DecompressionStream; use a newer one")
+	}
+	in := w.Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(in, b)
+	reader := w.Get("Blob").New([]any{in}).Call("stream").Call("pipeThrough", ds.New("deflate-raw")).Call("getReader")
+
+	type result struct {
+		v   js.Value
+		err error
+	}
+	done := make(chan result, 1)
+	ok := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		done <- result{v: args[0]}
+		return nil
+	})
+	fail := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		done <- result{err: errors.New(args[0].Call("toString").String())}
+		return nil
+	})
+	defer ok.Release()
+	defer fail.Release()
+	var out []byte
+	for {
+		reader.Call("read").Call("then", ok, fail)
+		r := <-done
+		switch {
+		case r.err != nil:
+			return nil, r.err
+		case r.v.Get("done").Bool():
+			return out, nil
+		}
+		chunk := r.v.Get("value")
+		n := chunk.Length()
+		if len(out)+n > limit {
+			reader.Call("cancel")
+			return nil, errTooLarge
+		}
+		out = append(out, make([]byte, n)...)
+		js.CopyBytesToGo(out[len(out)-n:], chunk)
+	}
+}

@@ -5,6 +5,7 @@ package app
 import (
 	"bytes"
 	"compress/flate"
+	"io"
 )
 
 // deflate compresses s with raw DEFLATE (RFC 1951), as the browser's
@@ -21,4 +22,19 @@ func deflate(s string) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// inflate reverses deflate, as inflate in deflate_js.go does with the
+// browser's DecompressionStream: more than limit bytes is errTooLarge.
+func inflate(b []byte, limit int) ([]byte, error) {
+	r := flate.NewReader(bytes.NewReader(b))
+	defer r.Close()
+	out, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(out) > limit {
+		return nil, errTooLarge
+	}
+	return out, nil
 }

@@ -1,11 +1,8 @@
 package app
 
 import (
-	"bytes"
-	"compress/flate"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"strings"
 )
 
@@ -23,6 +20,9 @@ const lockKey = "&lock="
 // maxShared bounds what a fragment may inflate to, so a hostile link
 // cannot exhaust the page's memory.
 const maxShared = 64 << 20
+
+// errTooLarge is inflate's error for more than it was allowed.
+var errTooLarge = fmt.Errorf("more than %d MiB", maxShared>>20)
 
 // Shared is what a link carries: the plan's text and its lock's, which
 // may be empty.
@@ -81,14 +81,9 @@ func unpack(s string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	r := flate.NewReader(bytes.NewReader(raw))
-	defer r.Close()
-	out, err := io.ReadAll(io.LimitReader(r, maxShared+1))
+	out, err := inflate(raw, maxShared)
 	if err != nil {
 		return "", err
-	}
-	if len(out) > maxShared {
-		return "", fmt.Errorf("more than %d MiB", maxShared>>20)
 	}
 	return string(out), nil
 }
