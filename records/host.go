@@ -3,7 +3,7 @@ package records
 import (
 	"cmp"
 	"net/netip"
-	"slices"
+	"sort"
 	"strings"
 
 	"github.com/ip6plan/ip6plan/plan"
@@ -35,7 +35,9 @@ func HostsOf(a *plan.Allocation) []Host {
 		names := h.Host.FQDNs(a.Plan.Domain)
 		out = append(out, Host{Name: strings.ToLower(names[0]), Addr: h.Addr, IPv4: h.Host.IPv4, Aliases: lower(names[1:])})
 	}
-	slices.SortFunc(out, func(x, y Host) int { return x.Addr.Compare(y.Addr) })
+	// sort.Slice: each slices.SortFunc of a new element type adds its own
+	// pdqsort to app.wasm (these two, 7 KB gzipped).
+	sort.Slice(out, func(i, j int) bool { return out[i].Addr.Less(out[j].Addr) })
 	return out
 }
 
@@ -67,8 +69,9 @@ func ForwardRecords(hosts []Host, ttl uint32) []RR {
 			}
 		}
 	}
-	slices.SortFunc(out, func(x, y RR) int {
-		return cmp.Or(compareNames(x.Name, y.Name), strings.Compare(x.Type, y.Type), strings.Compare(x.Data, y.Data))
+	sort.Slice(out, func(i, j int) bool {
+		x, y := out[i], out[j]
+		return cmp.Or(compareNames(x.Name, y.Name), strings.Compare(x.Type, y.Type), strings.Compare(x.Data, y.Data)) < 0
 	})
 	return out
 }
