@@ -95,13 +95,17 @@ func (c *Editor) Render() app.UI {
 	} else {
 		body = c.renderForm()
 	}
+	stale := "The other views show the last plan that worked until the errors are fixed."
+	if c.Doc.Ask != nil {
+		stale = "The other views show the plan from before this edit until you answer the question above."
+	}
 	return app.Div().Class("editor-view").Body(
 		app.Section().Class("editor").Body(
 			app.Div().Class("modes").Body(mode(false, "Form"), mode(true, "YAML / JSON")),
 			// Always there, so that the text area after it keeps its place
 			// (and its node) when the plan turns stale.
 			app.P().Class(map[bool]string{true: "stale", false: "stale hidden"}[c.Doc.Stale]).
-				Text("The other views show the last plan that worked until the errors are fixed."),
+				Text(stale),
 			body,
 		),
 		c.renderSummary(),
