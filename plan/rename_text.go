@@ -351,7 +351,8 @@ func appendName(b []byte, name string, was byte, json bool) []byte {
 //
 // Only block-style YAML is moved: a plan written as JSON, or a list or
 // parent written in flow style, is refused with an error that says to
-// move the entry by hand, as is an item with anchors, aliases or tags.
+// move the entry by hand (the error is ErrByHand), as is an item with
+// anchors, aliases or tags.
 // The parent at newPath must be a subnet that can hold the entry (a /64
 // without subnets for a host, a p2p /64 for a link, a block larger than a
 // subnet that holds no hosts or links), or the plan's top level for a
@@ -386,7 +387,7 @@ func MoveInSource(file string, src []byte, oldPath, newPath string) ([]byte, err
 	}
 	key := listKey[kind]
 	byHand := func(line, col int, why string) error {
-		return fmt.Errorf("%s:%d:%d: %s, which is not edited in place: move %s %q by hand, from its list to the %s list of %s, named %q", file, line, col, why, kind, oldPath, key, parentLabel(newDir), newName)
+		return byHandError(fmt.Sprintf("%s:%d:%d: %s, which is not edited in place: move %s %q by hand, from its list to the %s list of %s, named %q", file, line, col, why, kind, oldPath, key, parentLabel(newDir), newName))
 	}
 	if isJSON(src) {
 		return nil, byHand(1, 1, "the plan is written as JSON")
@@ -557,6 +558,17 @@ func MoveInSource(file string, src []byte, oldPath, newPath string) ([]byte, err
 	}
 	return out, nil
 }
+
+// ErrByHand is what the errors of MoveInSource are (errors.Is) when the
+// move is possible but the text is written so that it is not made in
+// place (JSON, flow style, anchors): the entry can be moved by hand.
+var ErrByHand = errors.New("move it by hand")
+
+// byHandError is an error of MoveInSource that is ErrByHand.
+type byHandError string
+
+func (e byHandError) Error() string        { return string(e) }
+func (e byHandError) Is(target error) bool { return target == ErrByHand }
 
 // listKey is the key of the list that holds entries of each kind.
 var listKey = map[Kind]string{KindSubnet: "subnets", KindHost: "hosts", KindLink: "links"}

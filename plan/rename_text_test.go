@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -511,6 +512,12 @@ subnets:
 		want: "prefix: 2001:db8::/48\nsubnets:\n  - name: a\n    size: 56\n    subnets: []\n  - name: \"2024\"\n    size: 64\n",
 	},
 	{
+		name: "a new name that other words of its line hold, at the end of a file without a line break",
+		src:  "prefix: 0::/10\ndomain: aaaaaaA\nsubnets:\n  - name: 0\n    size: 64\n    hosts: [{name: a}]\n  - name: b\n    size: 11\n    subnets:\n      - name: c\n        size: 12",
+		old:  "b/c", new: "a",
+		want: "prefix: 0::/10\ndomain: aaaaaaA\nsubnets:\n  - name: 0\n    size: 64\n    hosts: [{name: a}]\n  - name: b\n    size: 11\n    subnets: []\n  - name: a\n    size: 12\n",
+	},
+	{
 		name: "JSON",
 		src:  `{"prefix": "2001:db8::/48", "subnets": [{"name": "a", "size": 56, "subnets": [{"name": "b", "size": 64}]}]}`,
 		old:  "a/b", new: "b",
@@ -532,7 +539,7 @@ subnets:
 		name: "an anchor",
 		src:  "prefix: 2001:db8::/48\nsubnets:\n  - name: a\n    size: 56\n    subnets:\n      - name: b\n        size: &s 64\n",
 		old:  "a/b", new: "b",
-		wantError: `plan.yaml:7:15: subnet "a/b" holds an anchor, alias or tag`,
+		wantError: `plan.yaml:7:15: subnet "a/b" holds an anchor, alias or tag, which is not edited in place`,
 	},
 	{
 		name: "no such parent",
@@ -615,6 +622,7 @@ func TestMoveInSource(t *testing.T) {
 			if tc.wantError != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.wantError)
+				assert.Equal(t, strings.Contains(tc.wantError, "not edited in place"), errors.Is(err, ErrByHand), "errors.Is(err, ErrByHand)")
 				assert.Nil(t, got)
 				return
 			}
@@ -797,8 +805,15 @@ func sameShifted(cut, ins []string, oldName, newName string) bool {
 // oldName replaced by newName, which may have gained quotes.
 func renamedLine(c, n, oldName, newName string) bool {
 	for _, w := range []string{newName, `"` + newName + `"`} {
-		if strings.Replace(n, w, oldName, 1) == c {
-			return true
+		for i := strings.Index(n, w); i >= 0; {
+			if n[:i]+oldName+n[i+len(w):] == c {
+				return true
+			}
+			j := strings.Index(n[i+1:], w)
+			if j < 0 {
+				break
+			}
+			i += 1 + j
 		}
 	}
 	return false
