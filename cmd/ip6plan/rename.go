@@ -13,9 +13,12 @@ import (
 )
 
 func newRenameCmd() *cobra.Command {
-	var flags planFlags
+	var (
+		flags    planFlags
+		renumber bool
+	)
 	c := &cobra.Command{
-		Use:   "rename -f PLAN OLD NEW",
+		Use:   "rename -f PLAN [--renumber] OLD NEW",
 		Short: "Rename a subnet, host or link in the plan file and the lock, keeping its addresses",
 		Long: `rename gives the subnet, host or link at path OLD the path NEW, in the plan
 file and in the lock, and keeps every address: the entry and everything inside
@@ -24,22 +27,31 @@ layout are kept; the plan is written first, then the lock, while no other
 ip6plan run may write the lock. If a run stopped between the two, run the same
 rename again: it finishes the lock.
 
-OLD and NEW are full paths (site-a/office site-a/lan), and NEW must be under
-the same parent as OLD: an entry moved under another parent is renumbered.
-To do that, move it in the plan file by hand and run 'ip6plan plan': the
-entry gets new addresses, and its old ones stay held until released.`,
+OLD and NEW are full paths (site-a/office site-a/lan). An entry moved under
+another parent is renumbered, which rename does only with --renumber: the
+entry's item (a subnet with everything inside it, a host, a link) is cut from
+its list in the plan file, comments inside it included, and appended to the
+list of NEW's parent, which must be a subnet that can hold it (a /64 for a
+host, a block larger than a subnet). The lock keeps the old entries as held,
+so their addresses, and the reputation they carry, are not given to anything
+new until 'ip6plan release'; the moved entry gets new addresses at once, as
+'ip6plan plan' would place it. A plan written as JSON or with flow-style
+lists ([...]) is not moved in place: move the entry by hand and run
+'ip6plan plan'.`,
 		Example: `  ip6plan rename -f plan.yaml site-a/office site-a/lan
-  ip6plan rename -f plan.yaml mail-bulk/bulk1 mail-bulk/mta7`,
+  ip6plan rename -f plan.yaml mail-bulk/bulk1 mail-bulk/mta7
+  ip6plan rename -f plan.yaml --renumber site-a/office site-b/office`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 2 {
 				return &exitError{exitInput, fmt.Errorf("rename takes the old path and the new one, e.g. site-a/office site-a/lan; got %d arguments", len(args))}
 			}
 			return nil
 		},
-		RunE: func(c *cobra.Command, args []string) error { return flags.rename(c, args[0], args[1]) },
+		RunE: func(c *cobra.Command, args []string) error { return flags.rename(c, args[0], args[1], renumber) },
 	}
 	flags.register(c)
 	flags.registerWait(c)
+	c.Flags().BoolVar(&renumber, "renumber", false, "move the entry under another parent: it gets new addresses, and the old ones stay held until released")
 	return c
 }
 
@@ -52,7 +64,7 @@ func parentOf(path string) string {
 	return ""
 }
 
-func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string) error {
+func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string, renumber bool) error {
 	if f.file == "-" {
 		return &exitError{exitInput, errors.New("rename edits the plan file, so it needs one: -f PLAN, not stdin")}
 	}
@@ -62,7 +74,10 @@ func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string) error {
 		}
 	}
 	if parentOf(oldPath) != parentOf(newPath) {
-		return &exitError{exitFindings, fmt.Errorf("%s and %s have different parents: moving an entry under another parent renumbers it, which rename never does, so nothing was changed. To renumber it, move it in %s by hand and run ip6plan plan -f %s: plan gives it new addresses and holds the old ones until you release them with ip6plan release -f %s %s", oldPath, newPath, f.file, f.file, f.file, oldPath)}
+		if !renumber {
+			return &exitError{exitFindings, fmt.Errorf("%s and %s have different parents: moving an entry under another parent renumbers it, which rename does only with --renumber, so nothing was changed. To move it and give it new addresses, run ip6plan rename -f %s --renumber %s %s: its old addresses stay held until you release them with ip6plan release -f %s %s", oldPath, newPath, f.file, oldPath, newPath, f.file, oldPath)}
+		}
+		return f.move(c, oldPath, newPath)
 	}
 	newName := newPath[len(parentOf(newPath)):]
 	newName = strings.TrimPrefix(newName, "/")
@@ -133,6 +148,109 @@ func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string) error {
 		}
 	}
 	fmt.Fprintf(out, "renamed %s to %s in %s: %d %s, every address kept\n", oldPath, newPath, lockPath, n, plural(n, "entry", "entries"))
+	return nil
+}
+
+// move moves the entry at oldPath under another parent, to newPath: in
+// the plan file (plan.MoveInSource), and in the lock, which keeps the old
+// entries as held and gets the moved entry's new places from Allocate.
+// Nothing is written when the moved plan cannot be allocated or would move
+// anything else.
+func (f *planFlags) move(c *cobra.Command, oldPath, newPath string) error {
+	unlock, err := f.hold(c)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	src, err := os.ReadFile(f.file)
+	if err != nil {
+		return &exitError{exitInput, err}
+	}
+	p, err := plan.ParseFile(f.file, src)
+	if err != nil {
+		return &exitError{exitInput, fmt.Errorf("%w\nfix the plan before moving anything in it", err)}
+	}
+	lockPath := f.lockPath()
+	lock, err := planfile.ReadLock(lockPath)
+	if err != nil {
+		return lockAccess(err, lockPath, false)
+	}
+	hasOld, hasNew := planHas(p, oldPath), planHas(p, newPath)
+	// A move that stopped after writing the plan: the plan has the entry at
+	// newPath, the lock has it at oldPath only.
+	finishing := !hasOld && hasNew && lock != nil && lockHasPath(lock, oldPath) && !lockHasPath(lock, newPath)
+	switch {
+	case finishing:
+	case !hasOld:
+		return &exitError{exitInput, fmt.Errorf("%s has no subnet, host or link %s", f.file, oldPath)}
+	case hasNew:
+		return &exitError{exitInput, fmt.Errorf("%s is taken: %s already has it; choose another name", newPath, f.file)}
+	case lock != nil && lockHasPath(lock, newPath):
+		return &exitError{exitInput, fmt.Errorf("%s already holds %s (an entry gone from the plan keeps its space until released): release it with ip6plan release -f %s %s first, or choose another name", lockPath, newPath, f.file, newPath)}
+	}
+	edited := src
+	if !finishing {
+		if edited, err = plan.MoveInSource(f.file, src, oldPath, newPath); errors.Is(err, plan.ErrByHand) {
+			return &exitError{exitInput, fmt.Errorf("%w\nnothing was changed. Once it is moved by hand, ip6plan plan -f %s gives it new addresses and holds the old ones until you release them", err, f.file)}
+		} else if err != nil {
+			return &exitError{exitInput, fmt.Errorf("%w\nnothing was changed", err)}
+		}
+	}
+	moved, err := plan.ParseFile(f.file, edited)
+	if err != nil {
+		return &exitError{exitInput, err}
+	}
+	a, err := plan.Allocate(moved, lock)
+	if err != nil {
+		return &exitError{exitInput, fmt.Errorf("%w\nwith %s moved to %s the plan cannot be allocated, so nothing was changed", err, oldPath, newPath)}
+	}
+	if refused := a.Refused(nil); len(refused) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "with %s moved to %s, the plan would also move %d %s that %s has placed, so nothing was changed:", oldPath, newPath, len(refused), plural(len(refused), "entry", "entries"), lockPath)
+		for _, m := range refused {
+			fmt.Fprintf(&b, "\n%s", m)
+		}
+		fmt.Fprintf(&b, "\nrun ip6plan plan -f %s first and settle those moves, then move %s", f.file, oldPath)
+		return &exitError{exitFindings, errors.New(b.String())}
+	}
+
+	for _, w := range a.Warnings {
+		fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: %s\n", w)
+	}
+	out := c.OutOrStdout()
+	if finishing {
+		fmt.Fprintf(out, "%s already has %s; finishing the move in %s\n", f.file, newPath, lockPath)
+	} else {
+		if err := planfile.WriteAtomic(f.file, edited, 0o644); err != nil {
+			return &exitError{exitInput, err}
+		}
+		fmt.Fprintf(out, "moved %s to %s in %s\n", oldPath, newPath, f.file)
+	}
+	if lock == nil {
+		fmt.Fprintf(out, "there is no lock file %s yet, so nothing had addresses to hold; ip6plan plan -f %s places the plan\n", lockPath, f.file)
+		return nil
+	}
+	if err := planfile.WriteAtomic(lockPath, a.Lock.Bytes(), 0o644); err != nil {
+		return &exitError{exitInput, fmt.Errorf("%w\n%s has the move but the lock does not: run the same rename again to finish it", err, f.file)}
+	}
+	for _, ch := range plan.Diff(lock, a.Lock) {
+		if ch.Op == '+' {
+			fmt.Fprintf(out, "placed: %s\n", ch.Entry)
+		}
+	}
+	held := 0
+	for _, e := range a.Lock.Entries() {
+		if e.Path == oldPath || strings.HasPrefix(e.Path, oldPath+"/") {
+			fmt.Fprintf(out, "held: %s\n", e)
+			held++
+		}
+	}
+	if held == 0 {
+		fmt.Fprintf(out, "%s had no addresses for %s, so none are held\n", lockPath, oldPath)
+		return nil
+	}
+	fmt.Fprintf(out, "%s holds the old place of %s (%d %s above), so nothing new is numbered into it; once it is out of DNS, free it with: ip6plan release -f %s %s\n", lockPath, oldPath, held, plural(held, "entry", "entries"), f.file, oldPath)
 	return nil
 }
 
