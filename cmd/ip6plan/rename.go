@@ -203,7 +203,7 @@ func (f *planFlags) move(c *cobra.Command, oldPath, newPath string) error {
 	}
 	a, err := plan.Allocate(moved, lock)
 	if err != nil {
-		return &exitError{exitInput, fmt.Errorf("%w\nwith %s moved to %s the plan cannot be allocated, so nothing was changed", err, oldPath, newPath)}
+		return &exitError{exitInput, fmt.Errorf("%w\nwith %s moved to %s (the lines above are those of the moved plan, which was not written) the plan cannot be allocated, so nothing was changed; a pinned prefix or address that does not fit the new parent must be changed or dropped first", err, oldPath, newPath)}
 	}
 	if refused := a.Refused(nil); len(refused) > 0 {
 		var b strings.Builder
