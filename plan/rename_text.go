@@ -437,14 +437,14 @@ func MoveInSource(file string, src []byte, oldPath, newPath string) ([]byte, err
 		}
 	}
 
-	t := newText(src)
+	t := newSourceLines(src)
 	dashLine, dashCol, ok := t.dash(item)
 	if !ok {
 		return nil, byHand(item.Line, item.Column, fmt.Sprintf("%s %q does not start a line of its own with its dash", kind, oldPath))
 	}
 	cutEnd := t.blockEnd(dashLine, dashCol)
-	var edits []splice
-	edits = append(edits, splice{at: t.start[dashLine], end: t.start[cutEnd+1]})
+	var edits []textSplice
+	edits = append(edits, textSplice{at: t.start[dashLine], end: t.start[cutEnd+1]})
 
 	// The moved lines, renamed.
 	moved := src[t.start[dashLine]:t.start[cutEnd+1]]
@@ -492,7 +492,7 @@ func MoveInSource(file string, src []byte, oldPath, newPath string) ([]byte, err
 		if close >= len(src) || src[close] != ']' {
 			return nil, byHand(newSeq.Line, newSeq.Column, fmt.Sprintf("the empty %s list of %s is not written key: [] on one line", key, parentLabel(newDir)))
 		}
-		edits = append(edits, splice{at: colon + 1, end: close + 1})
+		edits = append(edits, textSplice{at: colon + 1, end: close + 1})
 		at, newDash = t.start[line+1], col+step
 	default: // a new key at the end of the parent
 		first := to.Content[0]
@@ -516,7 +516,7 @@ func MoveInSource(file string, src []byte, oldPath, newPath string) ([]byte, err
 		if !ok {
 			return nil, byHand(oldKey.Line, oldKey.Column, fmt.Sprintf("the %s key of %s is not followed by a colon", key, parentLabel(oldDir)))
 		}
-		edits = append(edits, splice{at: colon + 1, end: colon + 1, text: []byte(" []")})
+		edits = append(edits, textSplice{at: colon + 1, end: colon + 1, text: []byte(" []")})
 	}
 	var block []byte
 	if at == len(src) && t.start[cutEnd+1] != len(src) && !endsWithBreak(src) {
@@ -524,7 +524,7 @@ func MoveInSource(file string, src []byte, oldPath, newPath string) ([]byte, err
 	}
 	block = append(block, head...)
 	block = t.shift(block, moved, newDash-dashCol)
-	edits = append(edits, splice{at: at, end: at, text: block})
+	edits = append(edits, textSplice{at: at, end: at, text: block})
 	out, ok := applySplices(src, edits)
 	if !ok {
 		return nil, byHand(item.Line, item.Column, fmt.Sprintf("%s %q overlaps the place it moves to", kind, oldPath))
@@ -700,15 +700,15 @@ func sameTree(a, b *yaml.Node) bool {
 	return true
 }
 
-// A text is a plan's source cut into lines as yaml.v3 counts them.
-type text struct {
+// A sourceLines is a plan's source cut into lines as yaml.v3 counts them.
+type sourceLines struct {
 	src   []byte
 	start []int  // where each line starts, and len(src) after the last
 	br    []byte // the file's line break, for lines that are added
 }
 
-func newText(src []byte) *text {
-	t := &text{src: src, br: []byte("\n")}
+func newSourceLines(src []byte) *sourceLines {
+	t := &sourceLines{src: src, br: []byte("\n")}
 	t.start = append(t.start, 0)
 	found := false
 	for i := 0; i < len(src); {
@@ -730,27 +730,27 @@ func newText(src []byte) *text {
 }
 
 // line returns line i (from 0), its break included.
-func (t *text) line(i int) []byte { return t.src[t.start[i]:t.start[i+1]] }
+func (t *sourceLines) line(i int) []byte { return t.src[t.start[i]:t.start[i+1]] }
 
 // lines is the number of lines.
-func (t *text) lines() int { return len(t.start) - 1 }
+func (t *sourceLines) lines() int { return len(t.start) - 1 }
 
-// indent returns the spaces that line i starts with and what follows
+// lineIndent returns how many spaces line starts with, and what follows
 // them and any tabs.
-func indent(line []byte) (n int, rest []byte) {
+func lineIndent(line []byte) (n int, rest []byte) {
 	for n < len(line) && line[n] == ' ' {
 		n++
 	}
 	return n, bytes.TrimLeft(line[n:], " \t")
 }
 
-// blank reports whether rest, what follows a line's indentation, holds
+// blankRest reports whether rest, what follows a line's indentation, holds
 // nothing but its line break.
-func blank(rest []byte) bool { return len(rest) == 0 || lineBreak(rest) == len(rest) }
+func blankRest(rest []byte) bool { return len(rest) == 0 || lineBreak(rest) == len(rest) }
 
 // column returns the byte column of node n in its line, from 0, when only
 // ASCII precedes it there.
-func (t *text) column(n *yaml.Node) (int, bool) {
+func (t *sourceLines) column(n *yaml.Node) (int, bool) {
 	off, ok := offsetOf(t.src, n.Line, n.Column)
 	if !ok || n.Line < 1 || n.Line > t.lines() {
 		return 0, false
@@ -768,7 +768,7 @@ func (t *text) column(n *yaml.Node) (int, bool) {
 // dash returns the line (from 0) and column of the dash of the block
 // sequence item n: only spaces before it on its line, and only spaces
 // between it and n.
-func (t *text) dash(n *yaml.Node) (line, col int, ok bool) {
+func (t *sourceLines) dash(n *yaml.Node) (line, col int, ok bool) {
 	c, ok := t.column(n)
 	if !ok {
 		return 0, 0, false
@@ -794,12 +794,12 @@ func (t *text) dash(n *yaml.Node) (line, col int, ok bool) {
 // document): the last line indented further than col before a line of
 // content that is not. Comments and blank lines after that line belong to
 // what follows.
-func (t *text) blockEnd(first, col int) int {
+func (t *sourceLines) blockEnd(first, col int) int {
 	last := first
 	for l := first + 1; l < t.lines(); l++ {
-		n, rest := indent(t.line(l))
+		n, rest := lineIndent(t.line(l))
 		switch {
-		case blank(rest):
+		case blankRest(rest):
 		case n > col:
 			last = l
 		case rest[0] == '#':
@@ -812,7 +812,7 @@ func (t *text) blockEnd(first, col int) int {
 
 // colonAfter returns the offset of the colon that ends the mapping key k,
 // a plain or quoted scalar.
-func (t *text) colonAfter(k *yaml.Node) (int, bool) {
+func (t *sourceLines) colonAfter(k *yaml.Node) (int, bool) {
 	i, ok := offsetOf(t.src, k.Line, k.Column)
 	if !ok || k.Kind != yaml.ScalarNode || i >= len(t.src) {
 		return 0, false
@@ -838,7 +838,7 @@ func (t *text) colonAfter(k *yaml.Node) (int, bool) {
 // shift appends the lines of moved to b, each indented by delta more
 // spaces (fewer when delta is negative; blank lines as they are), each
 // ending with a line break.
-func (t *text) shift(b, moved []byte, delta int) []byte {
+func (t *sourceLines) shift(b, moved []byte, delta int) []byte {
 	for len(moved) > 0 {
 		i := 0
 		for i < len(moved) && lineBreak(moved[i:]) == 0 {
@@ -855,7 +855,7 @@ func (t *text) shift(b, moved []byte, delta int) []byte {
 		if w == 0 {
 			br = t.br
 		}
-		n, rest := indent(line)
+		n, rest := lineIndent(line)
 		switch {
 		case len(rest) == 0:
 		case delta > 0:
@@ -878,17 +878,17 @@ func endsWithBreak(src []byte) bool {
 	return false
 }
 
-// A splice replaces src[at:end] with text.
-type splice struct {
+// A textSplice replaces src[at:end] with text.
+type textSplice struct {
 	at, end int
 	text    []byte
 }
 
 // applySplices returns src with the splices made, or false when two of
 // them overlap.
-func applySplices(src []byte, edits []splice) ([]byte, bool) {
+func applySplices(src []byte, edits []textSplice) ([]byte, bool) {
 	// At one offset, text put in goes before text cut out.
-	slices.SortStableFunc(edits, func(a, b splice) int {
+	slices.SortStableFunc(edits, func(a, b textSplice) int {
 		if a.at != b.at {
 			return a.at - b.at
 		}

@@ -659,7 +659,7 @@ func checkMoved(t *testing.T, src, got []byte, old, newPath string) {
 		}
 	}
 	assert.ElementsMatch(t, want, paths(after), "every other entry keeps its path")
-	if !onlyMovedLines(lines(src), lines(got), oldName, newName) {
+	if !onlyMovedLines(textLines(src), textLines(got), oldName, newName) {
 		t.Errorf("the text changed beyond the moved lines:\n--- before\n%s\n--- after\n%s", src, got)
 	}
 }
@@ -713,9 +713,9 @@ func stripPos(s *Subnet) Subnet {
 	return c
 }
 
-// lines splits a text into lines as yaml.v3 counts them, breaks kept.
-func lines(src []byte) []string {
-	t := newText(src)
+// textLines splits a text into lines as yaml.v3 counts them, breaks kept.
+func textLines(src []byte) []string {
+	t := newSourceLines(src)
 	out := make([]string, t.lines())
 	for i := range out {
 		out[i] = string(t.line(i))
@@ -836,7 +836,7 @@ func FuzzMoveInSource(f *testing.F) {
 // TestOnlyMovedLines checks the fuzz target's oracle: it must catch a
 // change outside the moved lines, and a moved line changed.
 func TestOnlyMovedLines(t *testing.T) {
-	before := lines([]byte("a:\n  - x: 1\n  - y: 2\nb:\n  - z: 3\n"))
+	before := textLines([]byte("a:\n  - x: 1\n  - y: 2\nb:\n  - z: 3\n"))
 	for _, tc := range []struct {
 		name  string
 		after string
@@ -850,7 +850,7 @@ func TestOnlyMovedLines(t *testing.T) {
 		{"a line added", "a:\n  - y: 2\nc: 1\nb:\n  - z: 3\n  - x: 1\n", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, onlyMovedLines(before, lines([]byte(tc.after)), "x", "x"))
+			assert.Equal(t, tc.want, onlyMovedLines(before, textLines([]byte(tc.after)), "x", "x"))
 		})
 	}
 }
