@@ -61,14 +61,15 @@ func (c *Calculator) Render() app.UI {
 			}
 			dl = append(dl, app.Dt().Text(f[0]), dd)
 		}
+		prev, next := pageButtons("", r.Page == 0, uint64(len(r.List)) < CalcPage || last.is(r.Page+1),
+			func(app.Context, app.Event) { c.page-- }, func(app.Context, app.Event) { c.page++ })
 		body = app.Div().Body(
 			app.Dl().Class("facts").Body(dl...),
 			app.H3().Text(fmt.Sprintf("/%d children, page %d of %s", r.ChildBits, r.Page+1, last)),
 			app.Ol().Class("children mono").Attr("start", r.Page*CalcPage+1).Body(app.Range(r.List).Slice(func(i int) app.UI {
 				return app.Li().Text(r.List[i].String())
 			})),
-			app.Button().Text("← previous").Disabled(r.Page == 0).OnClick(func(app.Context, app.Event) { c.page-- }),
-			app.Button().Text("next →").Disabled(uint64(len(r.List)) < CalcPage || last.is(r.Page+1)).OnClick(func(app.Context, app.Event) { c.page++ }),
+			prev, next,
 		)
 	}
 	return app.Div().Class("calc-view").Body(

@@ -277,10 +277,11 @@ func (c *Editor) formPager(page, pages, rows int, errPages []int) app.UI {
 		jumps = append(jumps, app.Button().Class("err-page").DataSet("page", p+1).Text(strconv.Itoa(p+1)).
 			OnClick(func(app.Context, app.Event) { c.formPage = p }, app.EventScope(strconv.Itoa(p))))
 	}
+	prev, next := pageButtons("form", page == 0, page >= pages-1,
+		func(app.Context, app.Event) { c.formPage = page - 1 }, func(app.Context, app.Event) { c.formPage = page + 1 })
 	return app.Div().Class("pager form-pager").Body(
 		app.Span().ID("form-range").Text(fmt.Sprintf("rows %d–%d of %d", page*formPage+1, min(rows, (page+1)*formPage), rows)),
-		app.Button().ID("form-prev").Text("← previous").Disabled(page == 0).OnClick(func(app.Context, app.Event) { c.formPage = page - 1 }),
-		app.Button().ID("form-next").Text("next →").Disabled(page >= pages-1).OnClick(func(app.Context, app.Event) { c.formPage = page + 1 }),
+		prev, next,
 		app.If(len(jumps) > 0, func() app.UI {
 			return app.Span().Class("err").ID("form-err-pages").Body(append([]app.UI{app.Text("errors on page ")}, jumps...)...)
 		}),

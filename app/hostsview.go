@@ -75,6 +75,19 @@ func hostRange(start, end, n int) string {
 	return fmt.Sprintf("%d–%d of %d", start+1, end, n)
 }
 
+// pageButtons are a pager's two buttons, "← previous" and "next →", with
+// the IDs id-prev and id-next unless id is empty. (One helper for the
+// pagers of the hosts, the form and the calculator: each element built in
+// line costs app.wasm its own code.)
+func pageButtons(id string, first, last bool, prev, next app.EventHandler) (app.UI, app.UI) {
+	p := app.Button().Text("← previous").Disabled(first).OnClick(prev)
+	n := app.Button().Text("next →").Disabled(last).OnClick(next)
+	if id != "" {
+		p, n = p.ID(id+"-prev"), n.ID(id+"-next")
+	}
+	return p, n
+}
+
 // Render draws the filters, the hosts table and the pager.
 func (c *HostList) Render() app.UI {
 	all := c.Doc.Hosts()
@@ -100,20 +113,16 @@ func (c *HostList) Render() app.UI {
 				app.Text(" only senders that are not ready"),
 			),
 			app.If(len(rows) > hostPage || c.filter != "" || c.notReady, func() app.UI {
-				return app.Span().Class("pager").Body(
-					app.Span().ID("host-range").Text(hostRange(start, end, len(rows))),
-					app.Button().ID("host-prev").Text("← previous").Disabled(start == 0).
-						OnClick(func(app.Context, app.Event) { c.page = start/hostPage - 1 }),
-					app.Button().ID("host-next").Text("next →").Disabled(end >= len(rows)).
-						OnClick(func(app.Context, app.Event) { c.page = start/hostPage + 1 }),
-				)
+				prev, next := pageButtons("host", start == 0, end >= len(rows),
+					func(app.Context, app.Event) { c.page = start/hostPage - 1 },
+					func(app.Context, app.Event) { c.page = start/hostPage + 1 })
+				return app.Span().Class("pager").Body(app.Span().ID("host-range").Text(hostRange(start, end, len(rows))), prev, next)
 			}),
 		),
 		app.Table().ID("hosts").Body(
-			app.THead().Body(app.Tr().Body(
-				app.Th().Text("Host"), app.Th().Text("Address"), app.Th().Text("PTR name"),
-				app.Th().Text("Roles"), app.Th().Text("Readiness"),
-			)),
+			app.THead().Body(app.Tr().Body(app.Range(hostColumns).Slice(func(i int) app.UI {
+				return app.Th().Text(hostColumns[i])
+			}))),
 			app.TBody().Body(app.Range(page).Slice(func(i int) app.UI {
 				r := page[i]
 				addr := r.Addr
@@ -131,6 +140,10 @@ func (c *HostList) Render() app.UI {
 		),
 	)
 }
+
+// hostColumns are the titles of the hosts table's columns. (One loop draws
+// them: each element built in line costs app.wasm its own code.)
+var hostColumns = []string{"Host", "Address", "PTR name", "Roles", "Readiness"}
 
 func readiness(r HostRow) app.UI {
 	if !r.Sender {

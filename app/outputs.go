@@ -96,7 +96,7 @@ func (d *Doc) listOutputs() {
 	)
 	share := func() {
 		if !shared {
-			cfg, cfgErr = records.ConfigFor(a.Plan, todaySerial())
+			cfg, cfgErr = records.ConfigFor(a.Plan, records.DateSerial(time.Now()))
 			hosts = records.HostsOf(a)
 			shared = true
 		}
@@ -121,11 +121,6 @@ func (d *Doc) listOutputs() {
 		return Output{ID: "lock", Title: "Lock file", FileName: "plan.lock", Text: d.LockText(),
 			Notes: []string{"Keep it next to the plan: it holds every address where it was placed."}}
 	})
-}
-
-func todaySerial() uint32 {
-	y, m, day := time.Now().UTC().Date()
-	return uint32(y*1000000 + int(m)*10000 + day*100)
 }
 
 func forwardZone(a *plan.Allocation, cfg records.ZoneConfig, cfgErr error, hosts []records.Host) Output {
@@ -216,17 +211,23 @@ func spfRecord(a *plan.Allocation) Output {
 	return o
 }
 
-// settingTitles names each kind of settings in the export list.
-var settingTitles = map[config.Kind]string{
-	config.Postfix: "Postfix", config.Exim: "Exim", config.Sendmail: "Sendmail",
-	config.RHEL: "Red Hat ifcfg", config.Debian: "Debian interfaces", config.Netplan: "netplan",
-	config.Networkd: "systemd-networkd", config.FreeBSD: "FreeBSD rc.conf", config.Windows: "Windows netsh",
-	config.Nftables: "nftables", config.IP6tables: "ip6tables",
+// settingTitles names each kind of settings in the export list. (A table,
+// not a map: a map literal costs app.wasm its own init code.)
+var settingTitles = [...]struct {
+	kind  config.Kind
+	title string
+}{
+	{config.Postfix, "Postfix"}, {config.Exim, "Exim"}, {config.Sendmail, "Sendmail"},
+	{config.RHEL, "Red Hat ifcfg"}, {config.Debian, "Debian interfaces"}, {config.Netplan, "netplan"},
+	{config.Networkd, "systemd-networkd"}, {config.FreeBSD, "FreeBSD rc.conf"}, {config.Windows, "Windows netsh"},
+	{config.Nftables, "nftables"}, {config.IP6tables, "ip6tables"},
 }
 
 func settingTitle(k config.Kind) string {
-	if t := settingTitles[k]; t != "" {
-		return t
+	for _, t := range settingTitles {
+		if t.kind == k {
+			return t.title
+		}
 	}
 	return string(k)
 }

@@ -122,12 +122,39 @@ func writeForwardZone(z *zoneWriter, origin string, cfg ZoneConfig, rrs []RR, in
 // names relative to $ORIGIN. hosts must come sorted by address; they are
 // read once, so a million of them stream through in constant memory.
 func WriteReverseZone(w io.Writer, zone ReverseZone, cfg ZoneConfig, delegated []ReverseZone, hosts iter.Seq[Host]) error {
-	return writeReverseZone(newZoneWriter(w), zone, cfg, delegated, hosts, "")
+	z := newZoneWriter(w)
+	if err := z.reverseHead(zone, cfg, delegated, ""); err != nil {
+		return err
+	}
+	for h := range hosts {
+		if err := z.ptr(zone, delegated, h, cfg.TTL); err != nil {
+			return err
+		}
+	}
+	return z.flush()
 }
 
-// writeReverseZone writes a reverse zone through z, with an $INCLUDE of
-// include after the apex records unless include is empty.
-func writeReverseZone(z *zoneWriter, zone ReverseZone, cfg ZoneConfig, delegated []ReverseZone, hosts iter.Seq[Host], include string) error {
+// writeReverseZone writes a reverse zone through z, as WriteReverseZone
+// does, with an $INCLUDE of include after the apex records unless include
+// is empty. It loops over a slice, not an iterator: the web app writes
+// reverse zones through here, and each range-over-func loop costs it the
+// code of a closure.
+func writeReverseZone(z *zoneWriter, zone ReverseZone, cfg ZoneConfig, delegated []ReverseZone, hosts []Host, include string) error {
+	if err := z.reverseHead(zone, cfg, delegated, include); err != nil {
+		return err
+	}
+	for _, h := range hosts {
+		if err := z.ptr(zone, delegated, h, cfg.TTL); err != nil {
+			return err
+		}
+	}
+	return z.flush()
+}
+
+// reverseHead writes the lines of reverse zone zone before its PTRs: the
+// header, the $INCLUDE of include unless it is empty, and the NS records
+// of each zone it delegates.
+func (z *zoneWriter) reverseHead(zone ReverseZone, cfg ZoneConfig, delegated []ReverseZone, include string) error {
 	if err := cfg.Check(); err != nil {
 		return err
 	}
@@ -152,19 +179,27 @@ func writeReverseZone(z *zoneWriter, zone ReverseZone, cfg ZoneConfig, delegated
 			z.line()
 		}
 	}
-	for h := range inZone(zone, delegated, hosts) {
-		if err := checkHost(h); err != nil {
-			z.flush()
-			return err // the caller's temporary file is never renamed into place
-		}
-		z.b = AppendRelativeOwner(z.b, zone, h.Addr)
-		z.b = append(z.b, '\t')
-		z.b = strconv.AppendUint(z.b, uint64(cfg.TTL), 10)
-		z.b = append(z.b, "\tIN\tPTR\t"...)
-		z.b = append(z.b, h.Name...)
-		z.line()
+	return nil
+}
+
+// ptr writes the PTR record of h if its address lies in zone and outside
+// the zones zone delegates. A host whose name or address cannot be
+// written is an error, after what was written so far is flushed.
+func (z *zoneWriter) ptr(zone ReverseZone, delegated []ReverseZone, h Host, ttl uint32) error {
+	if !zone.Contains(h.Addr) || inDelegated(h.Addr, delegated) {
+		return nil
 	}
-	return z.flush()
+	if err := checkHost(h); err != nil {
+		z.flush()
+		return err // the caller's temporary file is never renamed into place
+	}
+	z.b = AppendRelativeOwner(z.b, zone, h.Addr)
+	z.b = append(z.b, '\t')
+	z.b = strconv.AppendUint(z.b, uint64(ttl), 10)
+	z.b = append(z.b, "\tIN\tPTR\t"...)
+	z.b = append(z.b, h.Name...)
+	z.line()
+	return nil
 }
 
 // soaAndNS writes $TTL, the SOA and the apex NS records.

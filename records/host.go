@@ -60,6 +60,17 @@ type RR struct {
 // ForwardRecords returns the AAAA (and A) records of hosts, sorted by name
 // and then type, so that output diffs cleanly.
 func ForwardRecords(hosts []Host, ttl uint32) []RR {
+	out := addressRecords(hosts, ttl)
+	sort.Slice(out, func(i, j int) bool {
+		x, y := out[i], out[j]
+		return cmp.Or(compareNames(x.Name, y.Name), strings.Compare(x.Type, y.Type), strings.Compare(x.Data, y.Data)) < 0
+	})
+	return out
+}
+
+// addressRecords returns the AAAA (and A) records of hosts, in the order
+// of hosts: those of each host's name, then of each alias.
+func addressRecords(hosts []Host, ttl uint32) []RR {
 	var out []RR
 	for _, h := range hosts {
 		for _, name := range append([]string{h.Name}, h.Aliases...) {
@@ -69,10 +80,6 @@ func ForwardRecords(hosts []Host, ttl uint32) []RR {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		x, y := out[i], out[j]
-		return cmp.Or(compareNames(x.Name, y.Name), strings.Compare(x.Type, y.Type), strings.Compare(x.Data, y.Data)) < 0
-	})
 	return out
 }
 

@@ -138,9 +138,11 @@ func ReverseZones(p netip.Prefix) ([]ReverseZone, error) {
 	if err := checkZonePrefix(p); err != nil {
 		return nil, err
 	}
-	zones := make([]ReverseZone, 0, 1<<((4-p.Bits()%4)%4))
-	for z := range ReverseZonesSeq(p) {
-		zones = append(zones, z)
+	// A loop, not a range over ReverseZonesSeq: the web app cuts zones
+	// through here, and each range-over-func loop costs it a closure.
+	zones := make([]ReverseZone, reverseCuts(p))
+	for i := range zones {
+		zones[i] = reverseCut(p, i)
 	}
 	return zones, nil
 }
@@ -152,12 +154,28 @@ func ReverseZonesSeq(p netip.Prefix) iter.Seq[ReverseZone] {
 		if checkZonePrefix(p) != nil {
 			return
 		}
-		for c := range plan.Children(p, (p.Bits()+3)&^3) {
-			if !yield(ReverseZone{Prefix: c}) {
+		for i := range reverseCuts(p) {
+			if !yield(reverseCut(p, i)) {
 				return
 			}
 		}
 	}
+}
+
+// reverseCuts is how many zones cover the masked IPv6 prefix p: 1, 2, 4
+// or 8, as its length is 0, 3, 2 or 1 bits short of a nibble boundary.
+func reverseCuts(p netip.Prefix) int { return 1 << ((4 - p.Bits()%4) % 4) }
+
+// reverseCut returns zone i of the reverse zones of the masked IPv6
+// prefix p: p's bits up to the next nibble boundary, the bits between
+// set to i, which lie in the last nibble of the zone.
+func reverseCut(p netip.Prefix, i int) ReverseZone {
+	bits := (p.Bits() + 3) &^ 3
+	a := p.Addr().As16()
+	if k := bits/4 - 1; k >= 0 { // the zone's last nibble: high in byte k/2 when k is even
+		a[k/2] |= byte(i) << (4 * (1 - k%2))
+	}
+	return ReverseZone{Prefix: netip.PrefixFrom(netip.AddrFrom16(a), bits)}
 }
 
 // ZoneFor returns the most specific of zones that contains the address a,

@@ -7,7 +7,6 @@ import (
 	"hash/fnv"
 	"io"
 	"path"
-	"slices"
 	"strings"
 )
 
@@ -93,7 +92,7 @@ func (zs *ZoneSet) Files(part Part) ([]ZoneFile, error) {
 					cfg.SOA.Serial = serial
 					z := newZoneWriter(w)
 					z.digest = fnv.New64a()
-					if err := writeReverseZone(z, rz, cfg, Delegated(rz, zs.Reverse), slices.Values(zs.Hosts), zs.includePath(origin)); err != nil {
+					if err := writeReverseZone(z, rz, cfg, Delegated(rz, zs.Reverse), zs.Hosts, zs.includePath(origin)); err != nil {
 						return err
 					}
 					return z.writeDigest()

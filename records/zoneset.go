@@ -2,6 +2,7 @@ package records
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -118,18 +119,18 @@ func ZonesOf(a *plan.Allocation, serial uint32, txt TXTFunc, opt ZoneOptions) (*
 		zs.Config = ZoneConfig{TTL: a.Plan.TTL}
 	}
 	if opt.OutOfZone > LeaveOut {
-		return nil, fmt.Errorf("out-of-zone choice %d is not OwnZones or LeaveOut", opt.OutOfZone)
+		return nil, errors.New("out-of-zone choice " + strconv.Itoa(int(opt.OutOfZone)) + " is not OwnZones or LeaveOut")
 	}
 	var err error
 	if zs.Reverse, err = ReverseZonesOf(a, opt.SplitAt); err != nil {
 		return nil, err
 	}
-	rrs := ForwardRecords(zs.Hosts, zs.Config.TTL)
+	rrs := addressRecords(zs.Hosts, zs.Config.TTL) // by address, as zs.Hosts are
 	domain := ""
 	if a.Plan.Domain != "" {
 		domain = strings.ToLower(strings.TrimSuffix(a.Plan.Domain, ".")) + "."
 		zs.Domain.Origin = domain
-		mx, warnings := mxRecords(a, zs.Hosts, domain, zs.Config.TTL)
+		mx, warnings := mxRecords(a, domain, zs.Config.TTL)
 		rrs = append(rrs, mx...)
 		zs.Warnings = append(zs.Warnings, warnings...)
 		if txt != nil {
@@ -143,7 +144,8 @@ func ZonesOf(a *plan.Allocation, serial uint32, txt TXTFunc, opt ZoneOptions) (*
 	if err := checkRRs(rrs); err != nil {
 		return nil, err
 	}
-	// Stable: record sets keep the order they were built in. (sort, not
+	// Stable: record sets keep the order they were built in, so AAAA and
+	// A records stay in address order and MX records in theirs. (sort, not
 	// slices: the web app links sort.SliceStable already, and each new
 	// instance of a generic sort costs it kilobytes.)
 	sort.SliceStable(rrs, func(i, j int) bool {
@@ -161,8 +163,8 @@ func ZonesOf(a *plan.Allocation, serial uint32, txt TXTFunc, opt ZoneOptions) (*
 	case OwnZones:
 		zs.Outside = ownZones(outside)
 		for _, fz := range zs.Outside {
-			zs.Warnings = append(zs.Warnings, fmt.Sprintf("%s is outside %s, so it has a zone of its own: the zone of its parent must delegate it to %s, or its records go into that zone by hand",
-				fz.Origin, zs.domainOrNone(), strings.Join(zs.Config.Nameservers, " and ")))
+			zs.Warnings = append(zs.Warnings, fz.Origin+" is outside "+zs.domainOrNone()+", so it has a zone of its own: the zone of its parent must delegate it to "+
+				strings.Join(zs.Config.Nameservers, " and ")+", or its records go into that zone by hand")
 		}
 	case LeaveOut:
 		for _, rr := range outside {
@@ -171,8 +173,8 @@ func ZonesOf(a *plan.Allocation, serial uint32, txt TXTFunc, opt ZoneOptions) (*
 			}
 		}
 		if len(zs.Omitted) > 0 {
-			zs.Warnings = append(zs.Warnings, fmt.Sprintf("left out the records of %s: outside %s, so not in its zone; publish them in the zone that holds each name, or the PTRs that point there fail forward-confirmed reverse DNS",
-				strings.Join(zs.Omitted, ", "), strings.TrimSuffix(domain, ".")))
+			zs.Warnings = append(zs.Warnings, "left out the records of "+strings.Join(zs.Omitted, ", ")+": outside "+strings.TrimSuffix(domain, ".")+
+				", so not in its zone; publish them in the zone that holds each name, or the PTRs that point there fail forward-confirmed reverse DNS")
 		}
 	}
 	return zs, nil
@@ -181,32 +183,31 @@ func ZonesOf(a *plan.Allocation, serial uint32, txt TXTFunc, opt ZoneOptions) (*
 // mxRecords returns the domain's MX records, one for each host with role
 // mx that has an address, by preference and then plan order, and a
 // warning for each that has none.
-func mxRecords(a *plan.Allocation, hosts []Host, domain string, ttl uint32) ([]RR, []string) {
-	published := make(map[string]bool, len(hosts))
-	for _, h := range hosts {
-		published[h.Name] = true
-	}
-	type mx struct {
-		pref   uint16
-		target string
-	}
-	var list []mx
+func mxRecords(a *plan.Allocation, domain string, ttl uint32) ([]RR, []string) {
+	var out []RR
+	var prefs []uint16
 	var warnings []string
 	for _, h := range a.Hosts {
 		if !slices.Contains(h.Host.Roles, plan.RoleMX) {
 			continue
 		}
-		name := strings.ToLower(h.Host.FQDN(a.Plan.Domain))
-		if !h.Addr.IsValid() || !published[name] {
-			warnings = append(warnings, fmt.Sprintf("host %s has role mx but no planned address, so %s has no MX record for it: an MX must point at a name with an address (RFC 5321 §5.1)", h.Path, strings.TrimSuffix(domain, ".")))
+		if !h.Addr.IsValid() { // HostsOf publishes every host that has one
+			warnings = append(warnings, "host "+h.Path+" has role mx but no planned address, so "+strings.TrimSuffix(domain, ".")+" has no MX record for it: an MX must point at a name with an address (RFC 5321 §5.1)")
 			continue
 		}
-		list = append(list, mx{h.Host.MXPreference(), name})
-	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].pref < list[j].pref })
-	out := make([]RR, len(list))
-	for i, m := range list {
-		out[i] = RR{Name: domain, TTL: ttl, Type: "MX", Data: strconv.Itoa(int(m.pref)) + " " + m.target}
+		// Insert after every MX of the same or a lower preference: a
+		// stable insertion sort (no sort.SliceStable of a type of its own,
+		// which costs the web app its code).
+		pref := h.Host.MXPreference()
+		i := len(out)
+		for i > 0 && prefs[i-1] > pref {
+			i--
+		}
+		out, prefs = append(out, RR{}), append(prefs, 0)
+		copy(out[i+1:], out[i:])
+		copy(prefs[i+1:], prefs[i:])
+		out[i] = RR{Name: domain, TTL: ttl, Type: "MX", Data: strconv.Itoa(int(pref)) + " " + strings.ToLower(h.FQDN)}
+		prefs[i] = pref
 	}
 	return out, warnings
 }
@@ -257,7 +258,7 @@ func PublishesFCrDNS(p *plan.Plan, h Host) bool {
 // unquoted on a zone file line.
 func checkIncludeDir(dir string) error {
 	for i := 0; i < len(dir); i++ {
-		if c := dir[i]; c <= ' ' || c >= 0x7f || zoneSpecial[c] != "" && c != '@' && c != '$' {
+		if c := dir[i]; c <= ' ' || c >= 0x7f || zoneSpecial(c) != "" && c != '@' && c != '$' {
 			return fmt.Errorf("include directory %q: character %q at offset %d cannot be written into a zone file's $INCLUDE line", dir, rune(c), i)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -54,7 +53,7 @@ func (zs *ZoneSet) WriteBind(w io.Writer, part Part, complete bool) error {
 	}
 	if part.Has(Reverse) {
 		for _, rz := range zs.Reverse {
-			if err := writeReverseZone(z, rz, zs.Config, Delegated(rz, zs.Reverse), slices.Values(zs.Hosts), ""); err != nil {
+			if err := writeReverseZone(z, rz, zs.Config, Delegated(rz, zs.Reverse), zs.Hosts, ""); err != nil {
 				return err
 			}
 		}

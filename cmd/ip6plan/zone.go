@@ -271,6 +271,5 @@ func todaySerial() uint32 {
 			now = time.Unix(sec, 0).UTC()
 		}
 	}
-	v, _ := strconv.ParseUint(now.Format("20060102")+"00", 10, 32)
-	return uint32(v)
+	return records.DateSerial(now)
 }
