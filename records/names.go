@@ -3,6 +3,7 @@ package records
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Domain names written into zone files. A zone file is text read line by
@@ -133,7 +134,10 @@ func checkName(name string, r nameRules) error {
 			allDigits = false
 		case c == '*' && r.wildcard:
 			return fail("'*' at offset %d is allowed only as the whole first label, as in *.example.com. (RFC 4592 §2.1.1)", i)
-		case c >= 0x80:
+		case c >= utf8.RuneSelf:
+			if r, _ := utf8.DecodeRuneInString(name[i:]); r != utf8.RuneError {
+				return fail("character %q at offset %d is not ASCII; write internationalized labels in their xn-- form (RFC 5891 §4.4)", r, i)
+			}
 			return fail("octet 0x%02x at offset %d is not ASCII; write internationalized labels in their xn-- form (RFC 5891 §4.4)", c, i)
 		case c < 0x20 || c == 0x7f:
 			return fail("control character 0x%02x at offset %d is not allowed", c, i)

@@ -115,7 +115,7 @@ func nameCases() []nameCase {
 		all("at sign", "postmaster@example.com", "%s: '@', which stands for the zone file origin, at offset 10 is not allowed in a name"),
 		all("origin", "@", "%s: '@', which stands for the zone file origin, at offset 0 is not allowed in a name"),
 		all("non-ASCII", "bücher.example.",
-			"%s: octet 0xc3 at offset 1 is not ASCII; write internationalized labels in their xn-- form (RFC 5891 §4.4)"),
+			"%s: character 'ü' at offset 1 is not ASCII; write internationalized labels in their xn-- form (RFC 5891 §4.4)"),
 		all("64-octet label", "mail."+a63+"a.example.",
 			`%s: label "`+a63+`a" at offset 5 is 64 octets long; the limit is 63 (RFC 1035 §2.3.4)`),
 		all("256 octets in wire form", long255,
