@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/netip"
-	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,16 +88,14 @@ func (d *Doc) listOutputs() {
 		return
 	}
 	var (
-		cfg    records.ZoneConfig
-		cfgErr error
-		hosts  []records.Host
+		zs     *records.ZoneSet
+		zsErr  error
 		index  *config.Index
 		shared bool
 	)
 	share := func() {
 		if !shared {
-			cfg, cfgErr = records.ConfigFor(a.Plan, records.DateSerial(time.Now()))
-			hosts = records.HostsOf(a)
+			zs, zsErr = records.ZonesOf(a, records.DateSerial(time.Now()), spf.TXTRecords, records.ZoneOptions{})
 			shared = true
 		}
 	}
@@ -105,8 +103,8 @@ func (d *Doc) listOutputs() {
 	if a.Plan.Domain != "" {
 		forwardName = a.Plan.Domain + ".zone"
 	}
-	add("forward", "Forward zone", forwardName, func() Output { share(); return forwardZone(a, cfg, cfgErr, hosts) })
-	add("reverse", "Reverse zones", "reverse.zones", func() Output { share(); return reverseZones(a, cfg, cfgErr, hosts) })
+	add("forward", "Forward zone", forwardName, func() Output { share(); return forwardZone(a, zs, zsErr) })
+	add("reverse", "Reverse zones", "reverse.zones", func() Output { share(); return reverseZones(zs, zsErr) })
 	add("spf", "SPF", "spf.txt", func() Output { return spfRecord(a) })
 	for _, k := range config.Kinds() {
 		add(string(k), settingTitle(k), string(k)+".txt", func() Output {
@@ -123,61 +121,60 @@ func (d *Doc) listOutputs() {
 	})
 }
 
-func forwardZone(a *plan.Allocation, cfg records.ZoneConfig, cfgErr error, hosts []records.Host) Output {
+// forwardZone writes the zone of the plan's domain as ZonesOf makes it for
+// the CLI too: the hosts' AAAA and A records, the domain's MX and SPF TXT
+// records and each HELO name's TXT record. It is a complete zone when the
+// plan names nameservers and a contact, and a snippet to paste otherwise.
+func forwardZone(a *plan.Allocation, zs *records.ZoneSet, err error) Output {
 	o := Output{ID: "forward", Title: "Forward zone", FileName: "forward.zone"}
 	if a.Plan.Domain == "" {
 		o.Err = "the plan has no domain, so there is no forward zone: add domain: example.com"
 		return o
 	}
 	o.FileName = a.Plan.Domain + ".zone"
-	ttl := a.Plan.TTL
-	if cfgErr == nil {
-		ttl = cfg.TTL
-	}
-	rrs := records.ForwardRecords(hosts, ttl)
-	var b bytes.Buffer
-	var err error
-	if cfgErr == nil {
-		if err = records.WriteForwardZone(&b, a.Plan.Domain+".", cfg, rrs); err != nil {
-			cfgErr = err
-			b.Reset()
-		}
-	}
-	if cfgErr != nil {
-		err = records.WriteForwardSnippet(&b, rrs)
-		o.Notes = append(o.Notes, "A snippet to paste into the zone of "+a.Plan.Domain+", not a zone of its own: "+cfgErr.Error()+".")
-	}
 	if err != nil {
 		o.Err = err.Error()
 		return o
 	}
+	var b bytes.Buffer
+	snippetWhy := zs.ConfigErr
+	if snippetWhy == nil {
+		if snippetWhy = zs.WriteBind(&b, records.Forward, true); snippetWhy != nil {
+			b.Reset()
+		}
+	}
+	if snippetWhy != nil {
+		if err := zs.WriteBind(&b, records.Forward, false); err != nil {
+			o.Err = err.Error()
+			return o
+		}
+		o.Notes = append(o.Notes, "A snippet to paste into the zone of "+a.Plan.Domain+", not a zone of its own: "+snippetWhy.Error()+".")
+	}
+	o.Notes = append(o.Notes, zs.Warnings...)
 	o.Text = b.String()
 	return o
 }
 
-func reverseZones(a *plan.Allocation, cfg records.ZoneConfig, cfgErr error, hosts []records.Host) Output {
+// reverseZones writes the reverse zones of the zone set, complete.
+func reverseZones(zs *records.ZoneSet, err error) Output {
 	o := Output{ID: "reverse", Title: "Reverse zones", FileName: "reverse.zones"}
-	zones, err := records.ReverseZonesOf(a, 0)
+	if err == nil && zs.ConfigErr != nil {
+		o.Err = "reverse zones need name servers and a contact in the plan: " + zs.ConfigErr.Error()
+		return o
+	}
+	var b bytes.Buffer
+	if err == nil {
+		err = zs.WriteBind(&b, records.Reverse, true)
+	}
 	if err != nil {
 		o.Err = err.Error()
 		return o
 	}
-	if cfgErr != nil {
-		o.Err = "reverse zones need name servers and a contact in the plan: " + cfgErr.Error()
-		return o
-	}
-	var b bytes.Buffer
-	for _, z := range zones {
-		if err := records.WriteReverseZone(&b, z, cfg, records.Delegated(z, zones), slices.Values(hosts)); err != nil {
-			o.Err = err.Error()
-			return o
-		}
-	}
-	names := make([]string, len(zones))
-	for i, z := range zones {
+	names := make([]string, len(zs.Reverse))
+	for i, z := range zs.Reverse {
 		names[i] = z.Name()
 	}
-	o.Notes = append(o.Notes, fmt.Sprintf("%d zone(s): %s", len(zones), strings.Join(names, ", ")))
+	o.Notes = append(o.Notes, fmt.Sprintf("%d zone(s): %s", len(names), strings.Join(names, ", ")))
 	o.Text = b.String()
 	return o
 }
@@ -195,7 +192,7 @@ func spfRecord(a *plan.Allocation) Output {
 	}
 	var b strings.Builder
 	for _, rr := range rrs {
-		fmt.Fprintf(&b, "%s\t%d\tIN\tTXT\t%s\n", rr.Name, rr.TTL, rr.Data)
+		b.WriteString(rr.Name + "\t" + strconv.FormatUint(uint64(rr.TTL), 10) + "\tIN\tTXT\t" + rr.Data + "\n")
 	}
 	o.Text = b.String()
 	if r, err := spf.Build(a); err == nil && len(rrs) > 0 {

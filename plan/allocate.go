@@ -92,7 +92,7 @@ func Allocate(p *Plan, lock *Lock) (*Allocation, error) {
 	}
 	a := r.a
 	r.moves()
-	slices.SortFunc(r.held, compareEntries)
+	sortEntries(r.held)
 	a.Lock, a.Held = r.newLock(), r.held
 	a.Renames = r.renames()
 	a.Warnings = append(r.warnings, Check(a)...)
@@ -210,7 +210,7 @@ func join(parent, name string) string {
 // frees space.
 func (r *run) fileGone(gone []Entry) {
 	r.gone = map[string][]Entry{}
-	slices.SortFunc(gone, compareEntries)
+	sortEntries(gone)
 	for _, e := range gone {
 		dir, _ := splitPath(e.Path)
 		r.gone[dir] = append(r.gone[dir], e)
