@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Severity says how much a Finding matters.
@@ -161,8 +162,12 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 	for i, tok := range toks {
 		for j := 0; j < len(tok.text); j++ {
 			if c := tok.text[j]; c >= 0x80 {
+				what := fmt.Sprintf("octet 0x%02x", c)
+				if r, _ := utf8.DecodeRuneInString(tok.text[j:]); r != utf8.RuneError {
+					what = fmt.Sprintf("character %q", r)
+				}
 				out = append(out, Finding{Severity: Error, Term: tok.text, Offset: tok.offset + j,
-					Message: fmt.Sprintf("octet 0x%02x is not ASCII; SPF records are ASCII text, and a name with other characters must be written in its A-label (xn--) form", c),
+					Message: what + " is not ASCII; SPF records are ASCII text, and a name with other characters must be written in its A-label (xn--) form",
 					RFC:     "RFC 7208 §7.1"})
 				bad[i] = true
 				break

@@ -238,7 +238,7 @@ func TestLint(t *testing.T) {
 		{
 			name: "non-ASCII",
 			txt:  "v=spf1 ip4:192.0.2.1 include:exämple.com -all",
-			want: []string{"error at offset 31 (include:exämple.com): octet 0xc3 is not ASCII; SPF records are ASCII text, and a name with other characters must be written in its A-label (xn--) form (RFC 7208 §7.1)"},
+			want: []string{"error at offset 31 (include:exämple.com): character 'ä' is not ASCII; SPF records are ASCII text, and a name with other characters must be written in its A-label (xn--) form (RFC 7208 §7.1)"},
 		},
 		{
 			name: "not an SPF record",
