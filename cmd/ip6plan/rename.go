@@ -82,25 +82,12 @@ func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string, renumber b
 	newName := newPath[len(parentOf(newPath)):]
 	newName = strings.TrimPrefix(newName, "/")
 
-	unlock, err := f.hold(c)
+	unlock, src, p, lock, err := f.readHeld(c, "renaming")
 	if err != nil {
 		return err
 	}
 	defer unlock()
-
-	src, err := os.ReadFile(f.file)
-	if err != nil {
-		return &exitError{exitInput, err}
-	}
-	p, err := plan.ParseFile(f.file, src)
-	if err != nil {
-		return &exitError{exitInput, fmt.Errorf("%w\nfix the plan before renaming anything in it", err)}
-	}
 	lockPath := f.lockPath()
-	lock, err := planfile.ReadLock(lockPath)
-	if err != nil {
-		return lockAccess(err, lockPath, false)
-	}
 	hasOld, hasNew := planHas(p, oldPath), planHas(p, newPath)
 	lockHas := lockHasPath(lock, oldPath)
 	switch {
@@ -157,25 +144,12 @@ func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string, renumber b
 // Nothing is written when the moved plan cannot be allocated or would move
 // anything else.
 func (f *planFlags) move(c *cobra.Command, oldPath, newPath string) error {
-	unlock, err := f.hold(c)
+	unlock, src, p, lock, err := f.readHeld(c, "moving")
 	if err != nil {
 		return err
 	}
 	defer unlock()
-
-	src, err := os.ReadFile(f.file)
-	if err != nil {
-		return &exitError{exitInput, err}
-	}
-	p, err := plan.ParseFile(f.file, src)
-	if err != nil {
-		return &exitError{exitInput, fmt.Errorf("%w\nfix the plan before moving anything in it", err)}
-	}
 	lockPath := f.lockPath()
-	lock, err := planfile.ReadLock(lockPath)
-	if err != nil {
-		return lockAccess(err, lockPath, false)
-	}
 	hasOld, hasNew := planHas(p, oldPath), planHas(p, newPath)
 	// A move that stopped after writing the plan: the plan has the entry at
 	// newPath, the lock has it at oldPath only.
@@ -299,4 +273,28 @@ func planHas(p *plan.Plan, path string) bool {
 		}
 	}
 	return false
+}
+
+// readHeld takes the lock file's flock and then reads the plan, as text
+// and parsed, and its lock, for a command that changes both; unlock lets
+// the flock go. doing names the change for the message when the plan
+// does not read.
+func (f *planFlags) readHeld(c *cobra.Command, doing string) (unlock func(), src []byte, p *plan.Plan, lock *plan.Lock, err error) {
+	if unlock, err = f.hold(c); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	fail := func(err error) (func(), []byte, *plan.Plan, *plan.Lock, error) {
+		unlock()
+		return nil, nil, nil, nil, err
+	}
+	if src, err = os.ReadFile(f.file); err != nil {
+		return fail(&exitError{exitInput, err})
+	}
+	if p, err = plan.ParseFile(f.file, src); err != nil {
+		return fail(&exitError{exitInput, fmt.Errorf("%w\nfix the plan before %s anything in it", err, doing)})
+	}
+	if lock, err = planfile.ReadLock(f.lockPath()); err != nil {
+		return fail(lockAccess(err, f.lockPath(), false))
+	}
+	return unlock, src, p, lock, nil
 }
