@@ -52,11 +52,21 @@ func (r *run) moves() {
 			moved(l.Path, old.Prefix, l.Prefix)
 		}
 	}
-	// Space inside what an enclosing entry vacated is held by that.
+	// Space inside what an enclosing entry vacated is held by that. The
+	// enclosing entries are looked up by path, up the tree: a block of
+	// 65,536 subnets that moves vacates as many pieces.
+	byPath := make(map[string][]netip.Prefix, len(vacated))
 	for _, v := range vacated {
-		if !slices.ContainsFunc(vacated, func(o Entry) bool {
-			return o.Path != v.Path && under(v.Path, o.Path) && o.Prefix.Bits() <= v.Prefix.Bits() && o.Prefix.Contains(v.Prefix.Addr())
-		}) {
+		byPath[v.Path] = append(byPath[v.Path], v.Prefix)
+	}
+	for _, v := range vacated {
+		held := false
+		for dir, _ := splitPath(v.Path); !held && dir != ""; dir, _ = splitPath(dir) {
+			held = slices.ContainsFunc(byPath[dir], func(o netip.Prefix) bool {
+				return o.Bits() <= v.Prefix.Bits() && o.Contains(v.Prefix.Addr())
+			})
+		}
+		if !held {
 			r.held = append(r.held, v)
 		}
 	}
