@@ -1,6 +1,9 @@
 package records
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // TXT record data. A TXT RDATA is one or more character-strings, each a
 // length octet and at most 255 octets of data (RFC 1035 §3.3.14). Longer
@@ -154,4 +157,30 @@ func txtForm(data string) bool {
 		}
 	}
 	return data != "" && !in && data[len(data)-1] == '"'
+}
+
+// UnescapeString undoes the presentation escapes (RFC 1035 §5.1) that
+// miekg/dns leaves in the character-strings it unpacks or parses from a
+// zone file: \DDD for an octet and \X for X. Readers of DNS answers and
+// of zone files share it; the wasm never links it.
+func UnescapeString(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b = append(b, s[i])
+			continue
+		}
+		if i+3 < len(s) && isDigits(s[i+1:i+4]) {
+			n, _ := strconv.Atoi(s[i+1 : i+4])
+			b = append(b, byte(n))
+			i += 3
+			continue
+		}
+		b = append(b, s[i+1])
+		i++
+	}
+	return string(b)
 }

@@ -351,38 +351,12 @@ func (c *Client) LookupTXT(ctx context.Context, name string) ([]string, error) {
 	for _, rr := range rrs {
 		var b strings.Builder
 		for _, s := range rr.(*dns.TXT).Txt {
-			b.WriteString(unescape(s))
+			b.WriteString(records.UnescapeString(s))
 		}
 		out = append(out, b.String())
 	}
 	return out, nil
 }
-
-// unescape undoes the presentation escapes miekg/dns puts in the
-// character-strings it unpacks: \DDD for an octet and \X for X.
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 == len(s) {
-			b = append(b, s[i])
-			continue
-		}
-		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
-			n, _ := strconv.Atoi(s[i+1 : i+4])
-			b = append(b, byte(n))
-			i += 3
-			continue
-		}
-		b = append(b, s[i+1])
-		i++
-	}
-	return string(b)
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // LookupA returns the IPv4 addresses of name.
 func (c *Client) LookupA(ctx context.Context, name string) ([]netip.Addr, error) {

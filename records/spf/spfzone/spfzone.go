@@ -14,6 +14,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/ip6plan/ip6plan/records"
 	"github.com/ip6plan/ip6plan/records/spf"
 )
 
@@ -65,7 +66,7 @@ func Add(s *spf.StaticResolver, r io.Reader, origin, file string) error {
 		case *dns.TXT:
 			var b strings.Builder
 			for _, str := range rr.Txt {
-				b.WriteString(unescape(str))
+				b.WriteString(records.UnescapeString(str))
 			}
 			s.AddTXT(name, b.String())
 		case *dns.A:
@@ -93,42 +94,6 @@ func Add(s *spf.StaticResolver, r io.Reader, origin, file string) error {
 		s.Zones = append(s.Zones, origin)
 	}
 	return nil
-}
-
-// unescape decodes the escapes that the zone parser leaves in a
-// character-string: \DDD is the octet DDD (decimal), \X is X (RFC 1035
-// §5.1).
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 == len(s) {
-			b = append(b, c)
-			continue
-		}
-		if i+3 < len(s) && isDigits(s[i+1:i+4]) {
-			if n, err := strconv.Atoi(s[i+1 : i+4]); err == nil && n < 256 {
-				b = append(b, byte(n))
-				i += 3
-				continue
-			}
-		}
-		b = append(b, s[i+1])
-		i++
-	}
-	return string(b)
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // reverseAddr returns the address a complete reverse name spells: four

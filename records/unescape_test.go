@@ -1,4 +1,4 @@
-package dnsclient
+package records
 
 import (
 	"encoding/hex"
@@ -28,7 +28,7 @@ func txtThroughWire(t testing.TB, raw []byte) string {
 	return txt.Txt[0]
 }
 
-func TestUnescape(t *testing.T) {
+func TestUnescapeString(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		raw  string
@@ -41,12 +41,12 @@ func TestUnescape(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			escaped := txtThroughWire(t, []byte(tc.raw))
-			assert.Equal(t, tc.raw, unescape(escaped), "escaped form %q", escaped)
+			assert.Equal(t, tc.raw, UnescapeString(escaped), "escaped form %q", escaped)
 		})
 	}
 }
 
-func FuzzUnescape(f *testing.F) {
+func FuzzUnescapeString(f *testing.F) {
 	for _, s := range []string{"v=spf1 -all", `"\`, "\x00\xff", `\065`} {
 		f.Add([]byte(s))
 	}
@@ -54,24 +54,8 @@ func FuzzUnescape(f *testing.F) {
 		if len(raw) > 255 {
 			raw = raw[:255]
 		}
-		if got := unescape(txtThroughWire(t, raw)); got != string(raw) {
-			t.Fatalf("unescape gives %q, want %q", got, raw)
+		if got := UnescapeString(txtThroughWire(t, raw)); got != string(raw) {
+			t.Fatalf("UnescapeString gives %q, want %q", got, raw)
 		}
 	})
-}
-
-func TestAnswers(t *testing.T) {
-	rr := func(s string) dns.RR {
-		r, err := dns.NewRR(s)
-		require.NoError(t, err)
-		return r
-	}
-	a := rr("host.t. 60 IN AAAA 2001:db8::1")
-	chain := []dns.RR{rr("alias.t. 60 IN CNAME mid.t."), rr("mid.t. 60 IN CNAME HOST.t."), a, rr("other.t. 60 IN AAAA 2001:db8::2")}
-	assert.Equal(t, []dns.RR{a}, answers(chain, "Alias.T.", dns.TypeAAAA, true), "the chain is followed, ignoring case")
-	assert.Empty(t, answers(chain, "alias.t.", dns.TypeAAAA, false), "not followed without follow")
-	assert.Equal(t, []dns.RR{a}, answers(chain, "host.t.", dns.TypeAAAA, false))
-	loop := []dns.RR{rr("a.t. 60 IN CNAME b.t."), rr("b.t. 60 IN CNAME a.t.")}
-	assert.Empty(t, answers(loop, "a.t.", dns.TypeAAAA, true), "a loop ends")
-	assert.Empty(t, answers(chain, "nowhere.t.", dns.TypeAAAA, true))
 }
