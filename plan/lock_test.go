@@ -431,7 +431,7 @@ func TestParseLockRefusesDamage(t *testing.T) {
 		data := l.Bytes()
 		_, err := ParseLock("plan.lock", data)
 		require.NoError(t, err, "seed %d: the lock as written reads", seed)
-		for cut := range len(data) {
+		for cut := range len(data) - 1 { // the last newline alone carries nothing
 			_, err := ParseLock("plan.lock", data[:cut])
 			require.Error(t, err, "seed %d: cut at byte %d of %d:\n%s", seed, cut, len(data), data[:cut])
 			require.ErrorIs(t, err, ErrLockDamaged)
@@ -458,7 +458,8 @@ func TestParseLockIntegrityErrors(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
-		{"cut in the middle of a line", good[:len(good)-4], `plan.lock:6:1: the file ends in the middle of a line: it was cut short`},
+		{"cut in the middle of the end line", good[:len(good)-4], `plan.lock:6:1: the end line`},
+		{"cut in the middle of an entry", good[:strings.Index(good, "a/h")+2], `plan.lock:4:1: the file ends in the middle of a line: it was cut short`},
 		{"cut after a whole line", strings.Join(strings.SplitAfter(good, "\n")[:4], ""), `plan.lock:4:1: the lock has no end line: it was cut short after line 4`},
 		{"a line deleted", strings.Replace(good, "host 2001:db8:d6::1 a/h\n", "", 1), `plan.lock:5:1: the end line counts 3 entries, but the lock has 2: lines were lost or added since ip6plan wrote it`},
 		{"a line changed", strings.Replace(good, "host 2001:db8:d6::1 a/h", "host 2001:db8:d6::2 a/h", 1), `plan.lock:6:1: the lock's checksum does not match its entries`},
@@ -486,6 +487,17 @@ func TestParseLockIntegrityErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 4, l.Len())
 	assert.False(t, l.Legacy())
+}
+
+// TestParseLockEditorHabits: a lock saved by an editor that starts it
+// with a byte order mark or drops its last newline still reads.
+func TestParseLockEditorHabits(t *testing.T) {
+	good := sealed(lockHead + "subnet 2001:db8:d6::/64 a\n")
+	for _, in := range []string{"\ufeff" + good, strings.TrimSuffix(good, "\n"), strings.ReplaceAll(strings.TrimSuffix(good, "\n"), "\n", "\r\n")} {
+		l, err := ParseLock("plan.lock", []byte(in))
+		require.NoError(t, err, "%q", in)
+		assert.Equal(t, 1, l.Len())
+	}
 }
 
 // TestParseLockV1: locks written before the end line still read, as

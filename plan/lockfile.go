@@ -136,11 +136,19 @@ func parseLock(name string, data []byte) (*Lock, error) {
 	if i := bytes.IndexByte(data, 0); i >= 0 || !utf8.Valid(data) {
 		return nil, errorAt(at(1), "not an ip6plan lock file: it holds binary data, not text")
 	}
-	for rest := string(data); rest != ""; { // not bytes.Lines: its closure costs the wasm 18 KB here
+	// An editor on Windows may start the file with a byte order mark.
+	for rest := strings.TrimPrefix(string(data), "\ufeff"); rest != ""; { // not bytes.Lines: its closure costs the wasm 18 KB here
 		line++
 		nl := strings.IndexByte(rest, '\n')
 		if nl < 0 {
-			return nil, errorAt(at(line), "the file ends in the middle of a line: it was cut short")
+			// Some editors drop the last newline. In version 2 that is
+			// harmless: a line cut anywhere else leaves no end line, or an
+			// end line whose count or checksum is wrong.
+			if magic != lockMagic || !strings.HasPrefix(rest, "end ") {
+				return nil, errorAt(at(line), "the file ends in the middle of a line: it was cut short")
+			}
+			nl = len(rest)
+			rest += "\n"
 		}
 		text := strings.TrimSuffix(rest[:nl], "\r")
 		rest = rest[nl+1:]
@@ -169,7 +177,9 @@ func parseLock(name string, data []byte) (*Lock, error) {
 		case len(f) > 0 && f[0] == "end" && magic == lockMagic:
 			endLine = line
 			if want := sum.end(); text != want {
-				if n, err := strconv.Atoi(f[min(1, len(f)-1)]); err == nil && n != sum.n {
+				if len(f) != 3 || len(f[2]) != len(want)-len(want[:strings.LastIndexByte(want, ' ')+1]) {
+					errs = append(errs, errorAt(at(line), "the end line %q is not whole (it reads \"end COUNT CHECKSUM\"): the file was cut short", text))
+				} else if n, err := strconv.Atoi(f[1]); err == nil && n != sum.n {
 					errs = append(errs, errorAt(at(line), "the end line counts %d entries, but the lock has %d: lines were lost or added since ip6plan wrote it", n, sum.n))
 				} else {
 					errs = append(errs, errorAt(at(line), "the lock's checksum does not match its entries (want %q, found %q): it was changed since ip6plan wrote it", want, text))
