@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -146,7 +147,17 @@ func BenchmarkBrowser(b *testing.B) {
 	b.ReportMetric(median(loads), "reload-ms")
 	b.Logf("reloads: %v ms", loads)
 
-	if err := chromedp.Run(ctx, chromedp.Click(`button.mode[data-mode="text"]`, chromedp.ByQuery), chromedp.WaitVisible(`#plan-text`, chromedp.ByQuery)); err != nil {
+	// Start from New plan, as a user would: pasting another prefix over
+	// the example's lock would only ask whether to drop it, and plan
+	// nothing until answered.
+	// The app asks first only when there is work to lose; either way the
+	// revision changes once the new plan is in.
+	var rev string
+	if err := chromedp.Run(ctx,
+		chromedp.Evaluate(`document.getElementById("ip6plan").dataset.rev`, &rev),
+		chromedp.Click(`#new-plan`, chromedp.ByQuery),
+		chromedp.Poll(`document.getElementById("ask-new-yes") ? (document.getElementById("ask-new-yes").click(), false) : document.getElementById("ip6plan").dataset.rev !== `+strconv.Quote(rev), nil),
+		chromedp.Click(`button.mode[data-mode="text"]`, chromedp.ByQuery), chromedp.WaitVisible(`#plan-text`, chromedp.ByQuery)); err != nil {
 		b.Fatal(err)
 	}
 	var first []float64
