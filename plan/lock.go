@@ -180,6 +180,13 @@ func compareEntries(a, b Entry) int {
 func sortEntries(es []Entry) {
 	const run = 16 // sorted by insertion before merging
 	n := len(es)
+	sorted := true // as a lock read from its file is, and one Allocate made of a plan in address order
+	for i := 1; i < n && sorted; i++ {
+		sorted = compareEntries(es[i-1], es[i]) <= 0
+	}
+	if sorted {
+		return
+	}
 	for i := 0; i < n; i += run {
 		r := es[i:min(i+run, n)]
 		for j := 1; j < len(r); j++ {
