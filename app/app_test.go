@@ -6,9 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"github.com/ip6plan/ip6plan/plan"
 	"github.com/ip6plan/ip6plan/records/config"
 )
 
@@ -90,7 +91,7 @@ func TestAllocTableWindowed(t *testing.T) {
 			if err := app.Match(row, c, 0, 2, 0, 0); err != nil {
 				t.Error(err)
 			}
-			p, _ := plan.Child(plan.MustParsePrefix("2001:db8::/48"), 64, uint64(start))
+			p, _ := ip6.Child(ip6.MustParsePrefix("2001:db8::/48"), 64, uint64(start))
 			if err := app.Match(app.Text(p.String()), c, 0, 2, 0, 0, 1, 0); err != nil {
 				t.Error(err)
 			}
@@ -121,7 +122,7 @@ func TestPrefixMap(t *testing.T) {
 		{prefix: "2001:db8:d6:ff00::/56", held: true},
 		{prefix: "2001:db8:d6:200::/56"},
 	} {
-		i, _ := plan.ChildIndex(c.Focus(), netip.MustParsePrefix(tc.prefix))
+		i, _ := ip6.ChildIndex(c.Focus(), netip.MustParsePrefix(tc.prefix))
 		cl := cells[i]
 		if cl.Purpose != tc.purpose || cl.Whole != tc.whole || cl.Inside != tc.inside || cl.Held != tc.held {
 			t.Errorf("%s: %+v", tc.prefix, cl)

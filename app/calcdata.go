@@ -6,7 +6,8 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/ip6"
+
 	"github.com/ip6plan/ip6plan/records"
 )
 
@@ -34,25 +35,25 @@ type CalcResult struct {
 // above 0, the nibble-aligned length that holds need children.
 func Calculate(input string, childBits int, need, page uint64) CalcResult {
 	var r CalcResult
-	p, err := plan.ParsePrefix(strings.TrimSpace(input))
+	p, err := ip6.ParsePrefix(strings.TrimSpace(input))
 	if err != nil {
 		r.Err = err.Error()
 		return r
 	}
 	r.Prefix = p
-	r.Last = plan.LastAddr(p)
-	c := plan.ClassOf(p)
+	r.Last = ip6.LastAddr(p)
+	c := ip6.ClassOf(p)
 	r.Class = c.String()
-	if c != plan.Global {
+	if c != ip6.Global {
 		r.Class += " (" + c.RFC() + ")"
 	}
-	r.Addresses = plan.FormatCount(plan.AddrCount(p))
+	r.Addresses = ip6.FormatCount(ip6.AddrCount(p))
 	if childBits < p.Bits() || childBits > 128 {
 		childBits = min(p.Bits()+MapStep, 128)
 	}
 	r.ChildBits = childBits
-	count := plan.ChildCount(p, childBits)
-	r.Children = plan.FormatCount(count)
+	count := ip6.ChildCount(p, childBits)
+	r.Children = ip6.FormatCount(count)
 	pages := new(big.Int).Add(count, big.NewInt(CalcPage-1))
 	r.Pages = pages.Div(pages, big.NewInt(CalcPage))
 	if new(big.Int).SetUint64(page).Cmp(r.Pages) >= 0 {
@@ -65,14 +66,14 @@ func Calculate(input string, childBits int, need, page uint64) CalcResult {
 		if n.Cmp(count) >= 0 {
 			break
 		}
-		ch, err := plan.ChildBig(p, childBits, n)
+		ch, err := ip6.ChildBig(p, childBits, n)
 		if err != nil {
 			break
 		}
 		r.List = append(r.List, ch)
 	}
 	if need > 0 {
-		if adv, err := plan.NibbleAdvice(p, need); err != nil {
+		if adv, err := ip6.NibbleAdvice(p, need); err != nil {
 			r.Advice = err.Error()
 		} else {
 			r.Advice = adv.String()
@@ -94,5 +95,5 @@ func Calculate(input string, childBits int, need, page uint64) CalcResult {
 type bigCounter struct{ n *big.Int }
 
 func (b *bigCounter) set(n *big.Int) *bigCounter { b.n = n; return b }
-func (b *bigCounter) String() string             { return plan.FormatCount(b.n) }
+func (b *bigCounter) String() string             { return ip6.FormatCount(b.n) }
 func (b *bigCounter) is(v uint64) bool           { return b.n != nil && b.n.IsUint64() && b.n.Uint64() == v }

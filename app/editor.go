@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/ip6plan/ip6plan/plan/ip6"
 
-	"github.com/ip6plan/ip6plan/plan"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // lineHeight is the text area's line height in pixels; error marks are
@@ -418,11 +418,11 @@ func (c *Editor) renderSummary() app.UI {
 	if a := d.Alloc; a != nil {
 		p := a.Plan.Prefix
 		fact("Prefix", p.String())
-		cl := plan.ClassOf(p)
+		cl := ip6.ClassOf(p)
 		fact("Class", cl.String())
-		fact("/64s", plan.FormatCount(plan.ChildCount(p, 64)))
-		fact("Subnets", plan.FormatCount(bigInt(len(a.Subnets))))
-		fact("Hosts", plan.FormatCount(bigInt(len(a.Hosts))))
+		fact("/64s", ip6.FormatCount(ip6.ChildCount(p, 64)))
+		fact("Subnets", ip6.FormatCount(bigInt(len(a.Subnets))))
+		fact("Hosts", ip6.FormatCount(bigInt(len(a.Hosts))))
 		fact("Links", strconv.Itoa(len(a.Links)))
 		if a.Plan.Domain != "" {
 			fact("Domain", a.Plan.Domain)

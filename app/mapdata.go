@@ -3,6 +3,8 @@ package app
 import (
 	"net/netip"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
+
 	"github.com/ip6plan/ip6plan/plan"
 )
 
@@ -36,7 +38,7 @@ func (d *Doc) MapCells(focus netip.Prefix) []Cell {
 	n := 1 << (bits - focus.Bits())
 	cells := make([]Cell, n)
 	for i := range cells {
-		cells[i].Prefix, _ = plan.Child(focus, bits, uint64(i))
+		cells[i].Prefix, _ = ip6.Child(focus, bits, uint64(i))
 	}
 	a := d.Alloc
 	if a == nil {
@@ -53,7 +55,7 @@ func (d *Doc) MapCells(focus netip.Prefix) []Cell {
 			return
 		}
 		if p.Bits() <= bits {
-			start, err := plan.ChildIndex(focus, netip.PrefixFrom(p.Addr(), bits))
+			start, err := ip6.ChildIndex(focus, netip.PrefixFrom(p.Addr(), bits))
 			if err != nil {
 				return
 			}
@@ -62,7 +64,7 @@ func (d *Doc) MapCells(focus netip.Prefix) []Cell {
 			}
 			return
 		}
-		i, err := plan.ChildIndex(focus, netip.PrefixFrom(p.Addr(), bits).Masked())
+		i, err := ip6.ChildIndex(focus, netip.PrefixFrom(p.Addr(), bits).Masked())
 		if err == nil && i < uint64(n) {
 			f(&cells[i], false)
 		}

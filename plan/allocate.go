@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ip6plan/ip6plan/plan/ip6"
 )
 
 // An Allocation is a plan with every subnet, host and link placed.
@@ -249,7 +251,7 @@ func splitPath(path string) (dir, name string) {
 // follow (subnets, or the links of a /64) can be 65,536, so they are kept
 // as their index in the allocation, and kid says what child i is.
 type owners struct {
-	a     *Allocator
+	a     *ip6.Allocator
 	fixed []owner
 	kids  []int
 	kid   func(i int) owner
@@ -296,7 +298,7 @@ func (o *owners) takeKid(i int, p netip.Prefix) error {
 // collision explains why the allocator would not let what take p,
 // naming what took it first.
 func (o *owners) collision(p netip.Prefix, what label, err error) error {
-	if errors.Is(err, ErrOverlap) {
+	if errors.Is(err, ip6.ErrOverlap) {
 		for _, w := range o.fixed {
 			if w.p.Overlaps(p) {
 				return fmt.Errorf("%s (%s) overlaps %s (%s)", what, p, w.what, w.p)
@@ -321,8 +323,8 @@ func (o *owners) len() int { return len(o.fixed) + len(o.kids) }
 // what makes allocations stable: reserved ranges, then held and vacated
 // space, then locked entries, then resized ones in place, then pins,
 // then the rest.
-func (r *run) block(prefix, was netip.Prefix, mode Mode, path string, reserved []Reserved, first, end int, pos Pos) {
-	a, err := NewAllocator(prefix, 64, mode)
+func (r *run) block(prefix, was netip.Prefix, mode ip6.Mode, path string, reserved []Reserved, first, end int, pos Pos) {
+	a, err := ip6.NewAllocator(prefix, 64, mode)
 	if err != nil {
 		r.fail(pos, "%v", err)
 		return
@@ -408,7 +410,7 @@ func (r *run) block(prefix, was netip.Prefix, mode Mode, path string, reserved [
 		inPlace := at.Overlaps(old.Prefix) && !onOther && r.heldFits(subnets[i].Path, at) && (hasPin || a.IsFree(at))
 		left := []netip.Prefix{old.Prefix}
 		if inPlace && old.Prefix.Bits() < at.Bits() {
-			left = without(old.Prefix, at)
+			left = ip6.Without(old.Prefix, at)
 		} else if inPlace {
 			left = nil
 		}
@@ -430,7 +432,7 @@ func (r *run) block(prefix, was netip.Prefix, mode Mode, path string, reserved [
 	for _, i := range rest {
 		s := subnets[i].Subnet
 		p, err := a.Next(s.Size)
-		if err != nil && !errors.Is(err, ErrExhausted) {
+		if err != nil && !errors.Is(err, ip6.ErrExhausted) {
 			r.fail(s.Pos, "subnet %q: %v", subnets[i].Path, err)
 			continue
 		}
@@ -480,11 +482,8 @@ func shift(p, from, to netip.Prefix) netip.Prefix {
 	if from == to || !from.IsValid() || !inside(p, from) || inside(p, to) {
 		return p
 	}
-	off := u128From(p.Addr()).sub(u128From(from.Addr()))
-	if to.Bits() > from.Bits() && !off.shr(128-to.Bits()).isZero() {
-		return p // the offset is past the end of the smaller block
-	}
-	return netip.PrefixFrom(u128From(to.Addr()).add(off).addr(), p.Bits())
+	q, _ := ip6.Rebase(p, from, to)
+	return q
 }
 
 // pin returns the prefix s is pinned to, if it is, or why its pin does
@@ -501,7 +500,7 @@ func (r *run) pin(block netip.Prefix, s *Subnet) (netip.Prefix, bool, error) {
 		if err != nil {
 			return netip.Prefix{}, false, fmt.Errorf("id %q is not a hex subnet ID", s.ID)
 		}
-		p, err := Child(block, s.Size, id)
+		p, err := ip6.Child(block, s.Size, id)
 		if err != nil {
 			return netip.Prefix{}, false, fmt.Errorf("id %s: %v", s.ID, err)
 		}

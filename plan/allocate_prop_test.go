@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
 	"github.com/stretchr/testify/require"
 )
 
@@ -32,7 +33,7 @@ func (g *planGen) subnet(parentBits, depth int) *Subnet {
 	if parentBits < 56 && g.r.IntN(3) == 0 { // a non-nibble size now and then
 		sizes = append(sizes, parentBits+6)
 	}
-	s := &Subnet{Name: g.name("s"), Size: sizes[g.r.IntN(len(sizes))], Allocation: Mode(g.r.IntN(3))}
+	s := &Subnet{Name: g.name("s"), Size: sizes[g.r.IntN(len(sizes))], Allocation: ip6.Mode(g.r.IntN(3))}
 	switch {
 	case s.Size == 64:
 		for range g.r.IntN(4) {
@@ -60,7 +61,7 @@ func (g *planGen) host() *Host {
 }
 
 func (g *planGen) plan() *Plan {
-	p := &Plan{Prefix: MustParsePrefix("2001:db8:100::/40"), Domain: "example.com", Secret: "s3cret", Allocation: Mode(g.r.IntN(3))}
+	p := &Plan{Prefix: ip6.MustParsePrefix("2001:db8:100::/40"), Domain: "example.com", Secret: "s3cret", Allocation: ip6.Mode(g.r.IntN(3))}
 	for range 1 + g.r.IntN(6) {
 		p.Subnets = append(p.Subnets, g.subnet(40, 0))
 	}
@@ -178,7 +179,7 @@ func checkInvariants(t *testing.T, a *Allocation) {
 			continue
 		}
 		require.True(t, byPath[h.Subnet].Contains(h.Addr), "%s %s in %s", h.Path, h.Addr, byPath[h.Subnet])
-		require.NotZero(t, IIDOf(h.Addr), h.Path)
+		require.NotZero(t, ip6.IIDOf(h.Addr), h.Path)
 		require.Empty(t, seen[h.Addr], "%s and %s share %s", h.Path, seen[h.Addr], h.Addr)
 		seen[h.Addr] = h.Path
 	}
@@ -275,14 +276,14 @@ func (g *planGen) step(p *Plan, lock *Lock, a *Allocation) (desc string, renumbe
 			}
 		}
 		n := uint64(g.r.IntN(1 << min(8, s.Prefix.Bits()-parent.Bits())))
-		pin, err := Child(parent, s.Prefix.Bits(), n)
+		pin, err := ip6.Child(parent, s.Prefix.Bits(), n)
 		if err != nil {
 			return "nothing", nil, next
 		}
 		s.Subnet.Pin, s.Subnet.ID = pin, ""
 		return "pin " + s.Path + " at " + pin.String(), []string{s.Path}, next
 	case 3: // another prefix: refused, the lock is for the old one
-		p.Prefix = MustParsePrefix("2001:db8:200::/40")
+		p.Prefix = ip6.MustParsePrefix("2001:db8:200::/40")
 		return "change the prefix", nil, next
 	}
 	for range 1 + g.r.IntN(2) { // now and then two edits at once, as a pull of a colleague's work

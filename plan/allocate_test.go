@@ -11,6 +11,7 @@ import (
 	"testing"
 	"text/tabwriter"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -120,10 +121,10 @@ func TestAllocateExampleFacts(t *testing.T) {
 	// RFC 4291 Appendix A: 10:13:72:5b:60:c3 → flip the U/L bit (0x10 →
 	// 0x12), insert ff:fe.
 	bulk1 := hosts["mail-bulk/bulk1"].Addr
-	assert.Equal(t, "::1213:72ff:fe5b:60c3", FormatIID(IIDOf(bulk1)))
+	assert.Equal(t, "::1213:72ff:fe5b:60c3", ip6.FormatIID(ip6.IIDOf(bulk1)))
 	assert.Equal(t, subnets["mail-bulk"], netip.PrefixFrom(bulk1, 64).Masked())
-	assert.Equal(t, IIDOf(netip.MustParseAddr("::53")), IIDOf(hosts["site-a/servers/ns1"].Addr))
-	assert.Equal(t, IIDOf(netip.MustParseAddr("::587")), IIDOf(hosts["site-a/servers/submit"].Addr))
+	assert.Equal(t, ip6.IIDOf(netip.MustParseAddr("::53")), ip6.IIDOf(hosts["site-a/servers/ns1"].Addr))
+	assert.Equal(t, ip6.IIDOf(netip.MustParseAddr("::587")), ip6.IIDOf(hosts["site-a/servers/submit"].Addr))
 	assert.False(t, hosts["site-a/office/printer"].Addr.IsValid(), "a dynamic host has no planned address")
 
 	// Nothing lands in the reserved /56.
@@ -139,7 +140,7 @@ func TestAllocateExampleFacts(t *testing.T) {
 			continue
 		}
 		assert.True(t, subnets[h.Subnet].Contains(h.Addr), "%s %s not in %s", h.Path, h.Addr, subnets[h.Subnet])
-		assert.NotZero(t, IIDOf(h.Addr), h.Path)
+		assert.NotZero(t, ip6.IIDOf(h.Addr), h.Path)
 		assert.Empty(t, seen[h.Addr], "%s and %s share %s", h.Path, seen[h.Addr], h.Addr)
 		seen[h.Addr] = h.Path
 	}
@@ -524,7 +525,7 @@ subnets:
 	assert.Empty(t, c.Moves)
 	assert.Equal(t, "2001:db8:0:1100::/60", c.Subnets[1].Prefix.String())
 	assert.Equal(t, "2001:db8:0:1100::1", c.Hosts[0].Addr.String())
-	assert.False(t, c.Subnets[3].Prefix.Overlaps(MustParsePrefix("2001:db8:0:1100::/56")), "new (%s) stays off the space site gave up", c.Subnets[3].Prefix)
+	assert.False(t, c.Subnets[3].Prefix.Overlaps(ip6.MustParsePrefix("2001:db8:0:1100::/56")), "new (%s) stays off the space site gave up", c.Subnets[3].Prefix)
 	var vacated []string
 	for _, e := range c.Held {
 		if e.Kind == KindVacated {
@@ -676,7 +677,7 @@ subnets:
 	require.Len(t, b.Moves, 1)
 	assert.Equal(t, "~ host 2001:db8::25 mail/mta1 (was 2001:db8::1)", b.Moves[0].String())
 	assert.Equal(t, "2001:db8::2", b.Hosts[1].Addr.String(), "the new host stays off ::1")
-	assert.Equal(t, []Entry{{KindVacated, "mail/mta1", MustParsePrefix("2001:db8::1/128")}}, b.Held)
+	assert.Equal(t, []Entry{{KindVacated, "mail/mta1", ip6.MustParsePrefix("2001:db8::1/128")}}, b.Held)
 	_, err = ParseLock("plan.lock", b.Lock.Bytes())
 	require.NoError(t, err)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ip6plan/ip6plan/plan/ip6"
 )
 
 // Check returns the warnings about an allocation that a mail sender must
@@ -15,7 +17,7 @@ import (
 func Check(a *Allocation) []Finding {
 	var out []Finding
 	p := a.Plan
-	if c := ClassOf(p.Prefix); !c.Public() {
+	if c := ip6.ClassOf(p.Prefix); !c.Public() {
 		out = append(out, Finding{p.Pos, fmt.Sprintf("prefix %s is %s space (%s): fine for trying a plan, but it must not be published in public DNS", p.Prefix, c, c.RFC())})
 	}
 	streams := map[string][]string{} // subnet path → streams sending from it
@@ -40,7 +42,7 @@ func Check(a *Allocation) []Finding {
 		}
 	}
 	for _, s := range a.Subnets {
-		if bits := s.Prefix.Bits(); !IsNibbleAligned(bits) {
+		if bits := s.Prefix.Bits(); !ip6.IsNibbleAligned(bits) {
 			out = append(out, Finding{s.Subnet.Pos, fmt.Sprintf("subnet %q is a /%d, off the nibble boundaries: its reverse DNS needs %d zones of /%d and its prefix reads poorly in hex; plan /%d or /%d instead (RIPE-690)",
 				s.Path, bits, 1<<(4-bits%4), bits+4-bits%4, bits-bits%4, bits+4-bits%4)})
 		}

@@ -3,6 +3,8 @@ package plan_test
 import (
 	"fmt"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
+
 	"github.com/ip6plan/ip6plan/plan"
 )
 
@@ -72,9 +74,9 @@ subnets:
 // to a /55, a /54, ... without renumbering: the fourth group runs 0,
 // 8000, 4000, c000.
 func ExampleAllocator() {
-	block := plan.MustParsePrefix("2001:db8:d6::/48")
-	for _, mode := range []plan.Mode{plan.Dense, plan.Sparse} {
-		a, err := plan.NewAllocator(block, 64, mode)
+	block := ip6.MustParsePrefix("2001:db8:d6::/48")
+	for _, mode := range []ip6.Mode{ip6.Dense, ip6.Sparse} {
+		a, err := ip6.NewAllocator(block, 64, mode)
 		if err != nil {
 			fmt.Println(err)
 			return

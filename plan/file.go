@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -273,7 +274,7 @@ func (d *decoder) prefix(n *yaml.Node, key string) netip.Prefix {
 	if !ok {
 		return netip.Prefix{}
 	}
-	p, err := ParsePrefix(s)
+	p, err := ip6.ParsePrefix(s)
 	if err != nil {
 		d.errorf(n, "%s: %v", key, err)
 	}
@@ -399,12 +400,12 @@ func mailLocal(s string) bool {
 	return true
 }
 
-func (d *decoder) mode(n *yaml.Node) Mode {
+func (d *decoder) mode(n *yaml.Node) ip6.Mode {
 	s, ok := d.str(n, "allocation")
 	if !ok {
-		return Dense
+		return ip6.Dense
 	}
-	m, err := ParseMode(s)
+	m, err := ip6.ParseMode(s)
 	if err != nil {
 		d.errorf(n, "%v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -41,11 +42,11 @@ func (d *decoder) host(n *yaml.Node) *Host {
 			}
 		case "mac":
 			if s, ok := d.str(v, key); ok {
-				m, err := ParseMAC(s)
+				m, err := ip6.ParseMAC(s)
 				if err != nil {
 					d.errorf(v, "mac %v", err)
 				} else if m.IsMulticast() {
-					d.errorf(v, "mac %s: %s", m, errMulticastMAC)
+					d.errorf(v, "mac %s: %v", m, ip6.ErrMulticastMAC)
 				}
 				h.MAC = m
 			}
@@ -118,7 +119,7 @@ func (d *decoder) host(n *yaml.Node) *Host {
 		d.errorf(given.get("scheme"), "%s sends mail but has scheme dynamic; receivers require a static address with a PTR for every sending host, so give it one", what)
 	}
 	if h.Scheme == SchemeExplicit && h.Address != "" {
-		if _, err := ParseAddr(h.Address); err != nil {
+		if _, err := ip6.ParseAddr(h.Address); err != nil {
 			d.errorf(given.get("address"), "%s: address %v", what, err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -109,7 +110,7 @@ func (d *decoder) links(n *yaml.Node) []*Link {
 // addrIn parses an address that is either full or an interface ID written
 // as "::1"; an ID is returned as an address in ::/64 for Allocate to place.
 func (d *decoder) addrIn(n *yaml.Node, key, s string) netip.Addr {
-	a, err := ParseAddr(s)
+	a, err := ip6.ParseAddr(s)
 	if err != nil {
 		d.errorf(n, "%s: %v", key, err)
 	}

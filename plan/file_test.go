@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -981,7 +982,7 @@ subnets:
 	assert.Equal(t, uint32(3600), p.TTL, "default TTL")
 	assert.Equal(t, []string{"ns1.example.com.", "ns2.example.net."}, p.Nameservers, "nameservers are fully qualified")
 	assert.Equal(t, "hostmaster.example.com.", p.Contact, "a mail address becomes an RNAME")
-	assert.Equal(t, Sparse, p.Allocation)
+	assert.Equal(t, ip6.Sparse, p.Allocation)
 	assert.Equal(t, "s3cret", p.Secret)
 	assert.Equal(t, Pos{File: "plan.yaml", Line: 2, Col: 1}, p.Pos)
 	assert.Equal(t, []Reserved{
@@ -1005,7 +1006,7 @@ subnets:
 	assert.Equal(t, SchemeIPv4, h[1].Scheme)
 	assert.Equal(t, netip.MustParseAddr("128.223.214.23"), h[1].IPv4)
 	assert.Equal(t, SchemeEUI64, h[2].Scheme)
-	assert.Equal(t, MAC{0x10, 0x13, 0x72, 0x5b, 0x60, 0xc3}, h[2].MAC)
+	assert.Equal(t, ip6.MAC{0x10, 0x13, 0x72, 0x5b, 0x60, 0xc3}, h[2].MAC)
 	assert.Equal(t, SchemeService, h[3].Scheme)
 	assert.Equal(t, uint16(587), h[3].Port)
 	assert.Equal(t, SchemeSequential, h[4].Scheme, "no scheme and no address is sequential")
@@ -1015,7 +1016,7 @@ subnets:
 
 	site := p.Subnets[1]
 	assert.Equal(t, netip.MustParsePrefix("2001:db8:d6:100::/56"), site.Pin)
-	assert.Equal(t, Centermost, site.Allocation)
+	assert.Equal(t, ip6.Centermost, site.Allocation)
 	require.Len(t, site.Subnets, 1)
 	links := site.Subnets[0].Links
 	require.Len(t, links, 2)
@@ -1029,7 +1030,7 @@ func TestParseFileDefaults(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, uint32(300), p.TTL)
 	assert.Equal(t, "hostmaster.example.com.", p.Contact, "an RNAME gets its trailing dot")
-	assert.Equal(t, Dense, p.Allocation, "dense by default")
+	assert.Equal(t, ip6.Dense, p.Allocation, "dense by default")
 	assert.Empty(t, p.Subnets)
 
 	// A dot in the local part of a mail address is escaped in the RNAME

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/ip6plan/ip6plan/plan/ip6"
 )
 
 // FuzzParseFile checks that ParseFile never panics and reports only
@@ -85,7 +87,7 @@ func checkAllocation(t *testing.T, a *Allocation) {
 			continue
 		}
 		s := parent[h.Subnet]
-		if s == nil || !s.Prefix.Contains(h.Addr) || IIDOf(h.Addr) == 0 {
+		if s == nil || !s.Prefix.Contains(h.Addr) || ip6.IIDOf(h.Addr) == 0 {
 			t.Fatalf("host %s at %s is not inside its subnet %s", h.Path, h.Addr, h.Subnet)
 		}
 	}

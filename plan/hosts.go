@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"net/netip"
+
+	"github.com/ip6plan/ip6plan/plan/ip6"
 )
 
 // hostsIn places the hosts of the /64 subnet at index i of
@@ -26,7 +28,7 @@ func (r *run) hostsIn(i int, p netip.Prefix) {
 	used := map[uint64]label{0: {format: "the Subnet-Router anycast address (RFC 4291 §2.6.1)"}}
 	claim := func(iid uint64, what label, pos Pos) bool {
 		if prev, ok := used[iid]; ok {
-			addr, _ := AddrWithIID(p, iid)
+			addr, _ := ip6.AddrWithIID(p, iid)
 			r.fail(pos, "%s collides with %s: both are %s", what, prev, addr)
 			return false
 		}
@@ -45,12 +47,12 @@ func (r *run) hostsIn(i int, p netip.Prefix) {
 		if !p.Contains(e.Prefix.Addr()) {
 			continue
 		}
-		claim(IIDOf(e.Prefix.Addr()), label{"removed host %q (held by the lock until released)", e.Path}, s.Pos)
+		claim(ip6.IIDOf(e.Prefix.Addr()), label{"removed host %q (held by the lock until released)", e.Path}, s.Pos)
 	}
 	// Dynamic hosts have no address, but one that had one keeps it held.
 	for j := r.subs[i].hosts; j < r.subs[i+1].hosts; j++ {
 		if e, ok := r.was(r.hostWas[j]); ok && r.a.Hosts[j].Host.Scheme == SchemeDynamic {
-			claim(IIDOf(e.Prefix.Addr()), label{"the address host %q had before it became dynamic (held by the lock until released)", r.a.Hosts[j].Path}, s.Pos)
+			claim(ip6.IIDOf(e.Prefix.Addr()), label{"the address host %q had before it became dynamic (held by the lock until released)", r.a.Hosts[j].Path}, s.Pos)
 		}
 	}
 	var fresh []int
@@ -69,8 +71,8 @@ func (r *run) hostsIn(i int, p netip.Prefix) {
 				}
 				break
 			}
-			if iid := IIDOf(e.Prefix.Addr()); claim(iid, what, h.Pos) {
-				r.a.Hosts[j].Addr, _ = AddrWithIID(p, iid)
+			if iid := ip6.IIDOf(e.Prefix.Addr()); claim(iid, what, h.Pos) {
+				r.a.Hosts[j].Addr, _ = ip6.AddrWithIID(p, iid)
 			}
 			continue
 		}
@@ -80,13 +82,13 @@ func (r *run) hostsIn(i int, p netip.Prefix) {
 			continue
 		}
 		if claim(iid, what, h.Pos) {
-			r.a.Hosts[j].Addr, _ = AddrWithIID(p, iid)
+			r.a.Hosts[j].Addr, _ = ip6.AddrWithIID(p, iid)
 		}
 	}
 	// A host whose address the plan changed leaves the old one held.
 	for j := r.subs[i].hosts; j < r.subs[i+1].hosts; j++ {
 		if e, ok := r.was(r.hostWas[j]); ok && r.a.Hosts[j].Addr.IsValid() && r.a.Hosts[j].Addr != e.Prefix.Addr() && p.Contains(e.Prefix.Addr()) {
-			claim(IIDOf(e.Prefix.Addr()), label{"the address host %q leaves (held by the lock until released)", r.a.Hosts[j].Path}, r.a.Hosts[j].Host.Pos)
+			claim(ip6.IIDOf(e.Prefix.Addr()), label{"the address host %q leaves (held by the lock until released)", r.a.Hosts[j].Path}, r.a.Hosts[j].Host.Pos)
 		}
 	}
 	next := uint64(1)
@@ -98,7 +100,7 @@ func (r *run) hostsIn(i int, p netip.Prefix) {
 			next++
 		}
 		used[next] = label{"host %q", r.a.Hosts[j].Path}
-		r.a.Hosts[j].Addr, _ = AddrWithIID(p, next)
+		r.a.Hosts[j].Addr, _ = ip6.AddrWithIID(p, next)
 	}
 }
 
@@ -106,30 +108,30 @@ func (r *run) hostsIn(i int, p netip.Prefix) {
 func (r *run) iid(h *Host, p netip.Prefix) (uint64, error) {
 	switch h.Scheme {
 	case SchemeExplicit:
-		a, err := ParseAddr(h.Address)
+		a, err := ip6.ParseAddr(h.Address)
 		if err != nil {
 			return 0, err
 		}
 		iid, err := r.inSubnet(a, p)
 		if err == nil && iid == 0 {
 			err = fmt.Errorf("address %s is the Subnet-Router anycast address of its subnet (RFC 4291 §2.6.1); hosts need a nonzero interface ID", h.Address)
-		} else if err == nil && ReservedIID(iid) {
+		} else if err == nil && ip6.ReservedIID(iid) {
 			err = fmt.Errorf("address %s uses a reserved interface ID (RFC 5453)", h.Address)
 		}
 		return iid, err
 	case SchemeIPv4:
-		return IPv4Hex(h.IPv4)
+		return ip6.IPv4Hex(h.IPv4)
 	case SchemeIPv4Decimal:
-		return IPv4Decimal(h.IPv4)
+		return ip6.IPv4Decimal(h.IPv4)
 	case SchemeEUI64:
-		return EUI64(h.MAC), nil
+		return ip6.EUI64(h.MAC), nil
 	case SchemeService:
-		return Service(h.Port)
+		return ip6.Service(h.Port)
 	case SchemeStable:
 		if r.plan.Secret == "" {
 			return 0, fmt.Errorf("scheme stable needs the plan's secret (secret: at the top of the plan)")
 		}
-		return StableIID(p, h.FQDN(r.plan.Domain), []byte(r.plan.Secret), 0), nil
+		return ip6.StableIID(p, h.FQDN(r.plan.Domain), []byte(r.plan.Secret), 0), nil
 	}
 	return 0, fmt.Errorf("scheme %s does not derive an address", h.Scheme)
 }
@@ -140,12 +142,12 @@ func (r *run) inSubnet(a netip.Addr, p netip.Prefix) (uint64, error) {
 	if !isIID(a) && !p.Contains(a) {
 		return 0, fmt.Errorf("%s is not inside the subnet %s", a, p)
 	}
-	return IIDOf(a), nil
+	return ip6.IIDOf(a), nil
 }
 
 // isIID reports whether a plan wrote a as an interface ID ("::1"): its
 // upper 64 bits are zero, which no routable address has.
-func isIID(a netip.Addr) bool { return u128From(a).hi == 0 }
+func isIID(a netip.Addr) bool { return a.Is6() && [8]byte(a.AsSlice()[:8]) == [8]byte{} }
 
 // Gateway returns the subnet's default router: its gateway setting, an
 // interface ID such as ::1 placed in the subnet's /64, or a full address.
@@ -155,7 +157,7 @@ func (s SubnetAlloc) Gateway() netip.Addr {
 		return netip.Addr{}
 	}
 	if g := s.Subnet.Gateway; isIID(g) && s.Prefix.IsValid() {
-		if a, err := AddrWithIID(s.Prefix, IIDOf(g)); err == nil {
+		if a, err := ip6.AddrWithIID(s.Prefix, ip6.IIDOf(g)); err == nil {
 			return a
 		}
 	}
@@ -176,7 +178,7 @@ func (r *run) linksIn(i int, p netip.Prefix) {
 	if len(s.Links) == 0 && len(held) == 0 {
 		return
 	}
-	a, err := NewAllocator(p, 127, Dense)
+	a, err := ip6.NewAllocator(p, 127, ip6.Dense)
 	if err != nil {
 		r.fail(s.Pos, "%v", err)
 		return
@@ -185,8 +187,8 @@ func (r *run) linksIn(i int, p netip.Prefix) {
 	o := &owners{a: a, kids: make([]int, 0, len(s.Links)), kid: func(j int) owner {
 		return owner{links[j].Prefix, label{"link %q", links[j].Path}}
 	}}
-	first, _ := Child(p, 127, 0)
-	last, _ := Child(p, 121, 1<<57-1)
+	first, _ := ip6.Child(p, 127, 0)
+	last, _ := ip6.Child(p, 121, 1<<57-1)
 	o.take(first, label{format: "the Subnet-Router anycast address (RFC 6164 §5.1)"})
 	o.take(last, label{format: "the reserved subnet anycast addresses (RFC 2526)"})
 	for _, e := range held {
@@ -201,7 +203,7 @@ func (r *run) linksIn(i int, p netip.Prefix) {
 			fresh = append(fresh, j)
 			continue
 		}
-		at, _ := AddrWithIID(p, IIDOf(e.Prefix.Addr())) // where the subnet is now
+		at, _ := ip6.AddrWithIID(p, ip6.IIDOf(e.Prefix.Addr())) // where the subnet is now
 		q := netip.PrefixFrom(at, 127)
 		if err := o.takeKid(j, q); err != nil {
 			r.fail(links[j].Link.Pos, "%v", err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,7 +34,7 @@ func randomLock(r *rand.Rand) *Lock {
 		if block.Bits() == 64 {
 			finest = 128
 		}
-		a, _ := NewAllocator(block, finest, Dense)
+		a, _ := ip6.NewAllocator(block, finest, ip6.Dense)
 		for i := range r.IntN(5) {
 			var e Entry
 			name := join(path, fmt.Sprintf("%s%d", randomPath(r)[:1], i))
@@ -86,14 +87,18 @@ func randomLock(r *rand.Rand) *Lock {
 }
 
 func randomAddrIn(r *rand.Rand, p netip.Prefix) netip.Addr {
-	a16 := p.Addr().As16()
-	for i := range a16 {
-		a16[i] |= byte(r.Uint32())
-	}
-	b := netip.AddrFrom16(a16)
 	// Keep p's bits, take the rest at random.
-	pa := u128From(p.Addr())
-	return pa.or(u128From(b).and(hostMask(p.Bits()))).addr()
+	a16 := p.Masked().Addr().As16()
+	for i := range a16 {
+		keep := 0
+		if bits := p.Bits() - 8*i; bits >= 8 {
+			keep = 8
+		} else if bits > 0 {
+			keep = bits
+		}
+		a16[i] |= byte(r.Uint32()) & (0xff >> keep)
+	}
+	return netip.AddrFrom16(a16)
 }
 
 func randomPath(r *rand.Rand) string {
@@ -133,17 +138,17 @@ func TestLockRoundTrip(t *testing.T) {
 }
 
 func TestLockEntriesSorted(t *testing.T) {
-	l := NewLock(MustParsePrefix("2001:db8:d6::/48"))
+	l := NewLock(ip6.MustParsePrefix("2001:db8:d6::/48"))
 	in := []Entry{
-		{KindHost, "site/lan/www", MustParsePrefix("2001:db8:d6:100::1/128")},
-		{KindSubnet, "site/lan", MustParsePrefix("2001:db8:d6:100::/64")},
-		{KindSubnet, "site", MustParsePrefix("2001:db8:d6:100::/56")},
-		{KindSubnet, "site/big", MustParsePrefix("2001:db8:d6:100::/60")},
-		{KindSubnet, "mail", MustParsePrefix("2001:db8:d6:25::/64")},
-		{KindLink, "p2p/isp", MustParsePrefix("2001:db8:d6:25::2/127")},
-		{KindHost, "mail/mta1", MustParsePrefix("2001:db8:d6:25::25/128")},
-		{KindHost, "mail/mta0", MustParsePrefix("2001:db8:d6:25::25/128")},
-		{KindSubnet, "first", MustParsePrefix("2001:db8:d6::/64")},
+		{KindHost, "site/lan/www", ip6.MustParsePrefix("2001:db8:d6:100::1/128")},
+		{KindSubnet, "site/lan", ip6.MustParsePrefix("2001:db8:d6:100::/64")},
+		{KindSubnet, "site", ip6.MustParsePrefix("2001:db8:d6:100::/56")},
+		{KindSubnet, "site/big", ip6.MustParsePrefix("2001:db8:d6:100::/60")},
+		{KindSubnet, "mail", ip6.MustParsePrefix("2001:db8:d6:25::/64")},
+		{KindLink, "p2p/isp", ip6.MustParsePrefix("2001:db8:d6:25::2/127")},
+		{KindHost, "mail/mta1", ip6.MustParsePrefix("2001:db8:d6:25::25/128")},
+		{KindHost, "mail/mta0", ip6.MustParsePrefix("2001:db8:d6:25::25/128")},
+		{KindSubnet, "first", ip6.MustParsePrefix("2001:db8:d6::/64")},
 	}
 	for _, e := range in {
 		l.Put(e)
@@ -190,23 +195,23 @@ func TestLockGetPutRelease(t *testing.T) {
 	_, err := nilLock.Release("a")
 	assert.EqualError(t, err, `the lock has no entry "a"`)
 
-	l := NewLock(MustParsePrefix("2001:db8:d6::/48"))
-	l.Put(Entry{KindSubnet, "a", MustParsePrefix("2001:db8:d6::/64")})
-	l.Put(Entry{KindSubnet, "a", MustParsePrefix("2001:db8:d6:1::/64")}) // replaces
-	l.Put(Entry{KindHost, "a", MustParsePrefix("2001:db8:d6:1::1/128")}) // another kind, another entry
-	l.Put(Entry{KindHost, "a/h", MustParsePrefix("2001:db8:d6:1::2/128")})
-	l.Put(Entry{KindSubnet, "ab", MustParsePrefix("2001:db8:d6:2::/64")})
+	l := NewLock(ip6.MustParsePrefix("2001:db8:d6::/48"))
+	l.Put(Entry{KindSubnet, "a", ip6.MustParsePrefix("2001:db8:d6::/64")})
+	l.Put(Entry{KindSubnet, "a", ip6.MustParsePrefix("2001:db8:d6:1::/64")}) // replaces
+	l.Put(Entry{KindHost, "a", ip6.MustParsePrefix("2001:db8:d6:1::1/128")}) // another kind, another entry
+	l.Put(Entry{KindHost, "a/h", ip6.MustParsePrefix("2001:db8:d6:1::2/128")})
+	l.Put(Entry{KindSubnet, "ab", ip6.MustParsePrefix("2001:db8:d6:2::/64")})
 	assert.Equal(t, 4, l.Len())
 	e, ok := l.Get(KindSubnet, "a")
 	assert.True(t, ok)
-	assert.Equal(t, MustParsePrefix("2001:db8:d6:1::/64"), e.Prefix)
+	assert.Equal(t, ip6.MustParsePrefix("2001:db8:d6:1::/64"), e.Prefix)
 
 	gone, err := l.Release("a")
 	require.NoError(t, err)
 	assert.Equal(t, []Entry{
-		{KindSubnet, "a", MustParsePrefix("2001:db8:d6:1::/64")},
-		{KindHost, "a", MustParsePrefix("2001:db8:d6:1::1/128")},
-		{KindHost, "a/h", MustParsePrefix("2001:db8:d6:1::2/128")},
+		{KindSubnet, "a", ip6.MustParsePrefix("2001:db8:d6:1::/64")},
+		{KindHost, "a", ip6.MustParsePrefix("2001:db8:d6:1::1/128")},
+		{KindHost, "a/h", ip6.MustParsePrefix("2001:db8:d6:1::2/128")},
 	}, gone)
 	_, ok = l.Get(KindSubnet, "ab")
 	assert.True(t, ok, "a sibling whose name starts alike stays")
@@ -365,7 +370,7 @@ func TestParseLockComments(t *testing.T) {
 	in := "# a comment\n\nip6plan-lock v1\n# another\nprefix 2001:db8:d6::/48\n\nsubnet   2001:db8:d6::/64\ta\n"
 	l, err := ParseLock("plan.lock", []byte(in))
 	require.NoError(t, err)
-	assert.Equal(t, []Entry{{KindSubnet, "a", MustParsePrefix("2001:db8:d6::/64")}}, l.Entries())
+	assert.Equal(t, []Entry{{KindSubnet, "a", ip6.MustParsePrefix("2001:db8:d6::/64")}}, l.Entries())
 }
 
 // TestLockIndexAfterRelease: a lock indexes its entries on first use, and
@@ -381,12 +386,12 @@ subnet 2001:db8:d6:2::/64 c
 	require.NoError(t, err)
 	_, err = l.Release("a")
 	require.NoError(t, err)
-	l.Put(Entry{KindSubnet, "d", MustParsePrefix("2001:db8:d6:3::/64")})
-	l.Put(Entry{KindSubnet, "c", MustParsePrefix("2001:db8:d6:4::/64")}) // replaces
+	l.Put(Entry{KindSubnet, "d", ip6.MustParsePrefix("2001:db8:d6:3::/64")})
+	l.Put(Entry{KindSubnet, "c", ip6.MustParsePrefix("2001:db8:d6:4::/64")}) // replaces
 	for path, want := range map[string]string{"b": "2001:db8:d6:1::/64", "c": "2001:db8:d6:4::/64", "d": "2001:db8:d6:3::/64"} {
 		e, ok := l.Get(KindSubnet, path)
 		assert.True(t, ok, path)
-		assert.Equal(t, MustParsePrefix(want), e.Prefix, path)
+		assert.Equal(t, ip6.MustParsePrefix(want), e.Prefix, path)
 	}
 	_, ok := l.Get(KindHost, "a/h")
 	assert.False(t, ok, "released with a")

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ip6plan/ip6plan/plan/ip6"
 )
 
 // The lock file's header lines. Version 2 ends with a line that counts
@@ -194,7 +196,7 @@ func parseLock(name string, data []byte) (*Lock, error) {
 			case prefixLine != 0:
 				errs = append(errs, errorAt(at(line), "a second prefix line; the first is at line %d", prefixLine))
 			default:
-				p, err := ParsePrefix(f[1])
+				p, err := ip6.ParsePrefix(f[1])
 				if err != nil {
 					errs = append(errs, errorAt(at(line), "%v", err))
 				}
@@ -285,21 +287,21 @@ func parseEntry(f []string) (Entry, error) {
 	switch f[0] {
 	case "subnet":
 		e.Kind = KindSubnet
-		if e.Prefix, err = ParsePrefix(f[1]); err == nil && e.Prefix.Bits() > 64 {
+		if e.Prefix, err = ip6.ParsePrefix(f[1]); err == nil && e.Prefix.Bits() > 64 {
 			err = fmt.Errorf("subnet %s is longer than /64", e.Prefix)
 		}
 	case "link":
 		e.Kind = KindLink
-		if e.Prefix, err = ParsePrefix(f[1]); err == nil && e.Prefix.Bits() != 127 {
+		if e.Prefix, err = ip6.ParsePrefix(f[1]); err == nil && e.Prefix.Bits() != 127 {
 			err = fmt.Errorf("link %s is not a /127 (RFC 6164)", e.Prefix)
 		}
 	case "host":
 		var a netip.Addr
-		a, err = ParseAddr(f[1])
+		a, err = ip6.ParseAddr(f[1])
 		e.Kind, e.Prefix = KindHost, netip.PrefixFrom(a, 128)
 	case "vacated":
 		e.Kind = KindVacated
-		e.Prefix, err = ParsePrefix(f[1])
+		e.Prefix, err = ip6.ParsePrefix(f[1])
 	default:
 		return Entry{}, fmt.Errorf("unknown entry kind %q; want subnet, host, link or vacated", f[0])
 	}

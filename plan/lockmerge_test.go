@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -78,7 +79,7 @@ func TestMergeLocks(t *testing.T) {
 			require.NoError(t, err)
 		})
 	}
-	_, err := MergeLocks(nil, lockOf(t, base), NewLock(MustParsePrefix("2001:db8:d7::/48")))
+	_, err := MergeLocks(nil, lockOf(t, base), NewLock(ip6.MustParsePrefix("2001:db8:d7::/48")))
 	assert.ErrorContains(t, err, "different prefixes")
 }
 

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+
+	"github.com/ip6plan/ip6plan/plan/ip6"
 )
 
 // moves finds what the run placed somewhere other than the old lock had
@@ -28,7 +30,7 @@ func (r *run) moves() {
 			vacated = append(vacated, Entry{KindVacated, path, was})
 			return
 		}
-		for _, piece := range without(was, now) { // shrunk in place
+		for _, piece := range ip6.Without(was, now) { // shrunk in place
 			vacated = append(vacated, Entry{KindVacated, path, piece})
 		}
 	}
@@ -74,22 +76,6 @@ func (r *run) moves() {
 	sort.Slice(m, func(x, y int) bool {
 		return compareEntries(Entry{m[x].Entry.Kind, m[x].Entry.Path, m[x].Was}, Entry{m[y].Entry.Kind, m[y].Entry.Path, m[y].Was}) < 0
 	})
-}
-
-// without returns the prefixes that cover outer but not inner, which lies
-// inside it: the halves not holding inner at each length below outer's.
-func without(outer, inner netip.Prefix) []netip.Prefix {
-	var out []netip.Prefix
-	for bits := outer.Bits() + 1; bits <= inner.Bits(); bits++ {
-		half := u128From(netip.PrefixFrom(inner.Addr(), bits).Masked().Addr())
-		bit := u128{0, 1}.shl(128 - bits) // the last bit of the prefix, flipped for the other half
-		other := half.or(bit)
-		if !half.and(bit).isZero() {
-			other = half.and(bit.not())
-		}
-		out = append(out, netip.PrefixFrom(other.addr(), bits))
-	}
-	return out
 }
 
 // renames pairs, under each parent that is still in the plan, an entry

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/ip6plan/ip6plan/plan/ip6"
 )
 
 // A Plan is what a sender asks for: a prefix, the subnets to carve out of
@@ -15,7 +17,7 @@ type Plan struct {
 	TTL         uint32   // default TTL for records, seconds
 	Nameservers []string // NS for reverse zones, fully qualified
 	Contact     string   // SOA RNAME, as a domain name
-	Allocation  Mode     // how top-level subnets are placed
+	Allocation  ip6.Mode // how top-level subnets are placed
 	Secret      string   // key for stable (RFC 7217) interface IDs
 	Reserved    []Reserved
 	Subnets     []*Subnet
@@ -56,7 +58,7 @@ type Subnet struct {
 	Purpose    string // what the block is for: mail, servers, p2p, ...
 	ID         string // pin: the child index in hex within the parent block, e.g. "d6"
 	Pin        netip.Prefix
-	Allocation Mode // how this block's subnets are placed
+	Allocation ip6.Mode // how this block's subnets are placed
 	Gateway    netip.Addr
 	Reserved   []Reserved
 	Subnets    []*Subnet
@@ -90,7 +92,7 @@ type Host struct {
 	Scheme  Scheme
 	Address string     // explicit interface ID ("::25") or full address
 	IPv4    netip.Addr // for the IPv4-embedding schemes; also the host's A record
-	MAC     MAC        // for EUI-64
+	MAC     ip6.MAC    // for EUI-64
 	Port    uint16     // for the service scheme
 	Roles   []string
 	// Preference is the MX preference (RFC 1035 §3.3.9; RFC 5321 §5.1)

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/ip6"
+
 	"github.com/ip6plan/ip6plan/records"
 )
 
@@ -12,7 +13,7 @@ import (
 // takes four zones one nibble further down, never one rounded zone.
 func ExampleReverseZones() {
 	for _, s := range []string{"2001:db8:d6::/48", "2001:db8:d6::/50", "2001:db8:d6:ab00::/62"} {
-		zones, err := records.ReverseZones(plan.MustParsePrefix(s))
+		zones, err := records.ReverseZones(ip6.MustParsePrefix(s))
 		if err != nil {
 			panic(err)
 		}
@@ -38,7 +39,7 @@ func ExampleReverseZones() {
 
 func ExampleZoneName() {
 	for _, s := range []string{"2001:db8:d6::/48", "2001:db8:d6::/50"} {
-		name, err := records.ZoneName(plan.MustParsePrefix(s))
+		name, err := records.ZoneName(ip6.MustParsePrefix(s))
 		if err != nil {
 			fmt.Println("error:", err)
 			continue
@@ -53,7 +54,7 @@ func ExampleZoneName() {
 // The PTR record of 2001:db8:d6:25::25 in the zone file of
 // 2001:db8:d6::/48, whose $ORIGIN is the zone name.
 func ExampleRelativeOwner() {
-	zone := records.ReverseZone{Prefix: plan.MustParsePrefix("2001:db8:d6::/48")}
+	zone := records.ReverseZone{Prefix: ip6.MustParsePrefix("2001:db8:d6::/48")}
 	a := netip.MustParseAddr("2001:db8:d6:25::25")
 	fmt.Printf("$ORIGIN %s\n", zone.Name())
 	fmt.Printf("%s IN PTR mail.example.com.\n", records.RelativeOwner(zone, a))
@@ -64,8 +65,8 @@ func ExampleRelativeOwner() {
 
 func ExampleZoneFor() {
 	zones := []records.ReverseZone{
-		{Prefix: plan.MustParsePrefix("2001:db8:d6::/48")},
-		{Prefix: plan.MustParsePrefix("2001:db8:d6:ab00::/56")}, // delegated
+		{Prefix: ip6.MustParsePrefix("2001:db8:d6::/48")},
+		{Prefix: ip6.MustParsePrefix("2001:db8:d6:ab00::/56")}, // delegated
 	}
 	for _, s := range []string{"2001:db8:d6:25::25", "2001:db8:d6:ab25::25", "2001:db8:d7::25"} {
 		z, ok := records.ZoneFor(zones, netip.MustParseAddr(s))

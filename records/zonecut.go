@@ -6,7 +6,7 @@ import (
 	"iter"
 	"net/netip"
 
-	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/ip6"
 )
 
 // Reverse zone cuts. An ip6.arpa name has one label per nibble (RFC 3596
@@ -31,7 +31,7 @@ type ReverseZone struct {
 // multiple of 4, the only prefixes at which ip6.arpa zones can be cut.
 func (z ReverseZone) IsValid() bool {
 	p := z.Prefix
-	return p.IsValid() && p.Addr().Is6() && plan.IsNibbleAligned(p.Bits()) && p.Masked() == p
+	return p.IsValid() && p.Addr().Is6() && ip6.IsNibbleAligned(p.Bits()) && p.Masked() == p
 }
 
 // NameLen returns the length of z's name: 2 octets per nibble label, then
@@ -100,7 +100,7 @@ func ZoneName(p netip.Prefix) (string, error) {
 	if err := checkZonePrefix(p); err != nil {
 		return "", err
 	}
-	if !plan.IsNibbleAligned(p.Bits()) {
+	if !ip6.IsNibbleAligned(p.Bits()) {
 		n := (p.Bits() + 3) &^ 3
 		first, last := firstLastZones(p, n)
 		return "", fmt.Errorf("%s does not end on a nibble boundary, so it is not one ip6.arpa zone (RFC 3596 §2.5); use its %d /%d zones, %s through %s",
@@ -111,7 +111,7 @@ func ZoneName(p netip.Prefix) (string, error) {
 
 // firstLastZones returns the first and the last /n child of p.
 func firstLastZones(p netip.Prefix, n int) (first, last netip.Prefix) {
-	return netip.PrefixFrom(p.Addr(), n), netip.PrefixFrom(plan.LastAddr(p), n).Masked()
+	return netip.PrefixFrom(p.Addr(), n), netip.PrefixFrom(ip6.LastAddr(p), n).Masked()
 }
 
 // checkZonePrefix returns an error unless p is a masked IPv6 prefix.

@@ -13,10 +13,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ip6plan/ip6plan/plan"
 	"github.com/ip6plan/ip6plan/plan/tooltest"
 )
 
@@ -324,13 +325,13 @@ func TestReverseZonesCover(t *testing.T) {
 			n := (bits + 3) &^ 3
 			require.Len(t, zones, 1<<(n-bits), "%s", p)
 			require.Equal(t, p.Addr(), zones[0].Prefix.Addr(), "%s: first zone", p)
-			require.Equal(t, plan.LastAddr(p), plan.LastAddr(zones[len(zones)-1].Prefix), "%s: last zone", p)
+			require.Equal(t, ip6.LastAddr(p), ip6.LastAddr(zones[len(zones)-1].Prefix), "%s: last zone", p)
 			for i, z := range zones {
 				require.True(t, z.IsValid(), "%s: zone %s", p, z.Prefix)
 				require.Equal(t, n, z.Prefix.Bits(), "%s: zone %s", p, z.Prefix)
 				require.True(t, p.Contains(z.Prefix.Addr()), "%s: zone %s", p, z.Prefix)
 				if i > 0 { // adjacent: no gap, no overlap, in order
-					require.Equal(t, plan.LastAddr(zones[i-1].Prefix).Next(), z.Prefix.Addr(), "%s: zone %d", p, i)
+					require.Equal(t, ip6.LastAddr(zones[i-1].Prefix).Next(), z.Prefix.Addr(), "%s: zone %d", p, i)
 				}
 			}
 			for range 8 {
@@ -417,7 +418,7 @@ func TestZoneNameMatchesIPv6calc(t *testing.T) {
 		require.Less(t, i, len(prefixes), "ipv6calc printed more lines than it was given")
 		p, theirs := prefixes[i], strings.TrimSpace(sc.Text())
 		name, err := ZoneName(p)
-		if plan.IsNibbleAligned(p.Bits()) {
+		if ip6.IsNibbleAligned(p.Bits()) {
 			require.NoError(t, err)
 			require.Equal(t, theirs, name, "%s", p)
 			continue

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
+
 	"github.com/spf13/cobra"
 
 	"github.com/ip6plan/ip6plan/plan"
@@ -37,7 +39,7 @@ its first /64) under one interface-ID scheme, and its PTR name:
   ip6plan host 2001:db8:d6:25::/64 --stable mta1.example.com --secret "$SECRET"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			p, err := plan.ParsePrefix(args[0])
+			p, err := ip6.ParsePrefix(args[0])
 			if err != nil {
 				return &exitError{exitInput, err}
 			}
@@ -58,33 +60,33 @@ its first /64) under one interface-ID scheme, and its PTR name:
 			var id uint64
 			switch chosen[0] {
 			case "--mac":
-				m, err := plan.ParseMAC(mac)
+				m, err := ip6.ParseMAC(mac)
 				if err != nil {
 					return wrapInput(err)
 				}
 				if m.IsMulticast() {
 					return &exitError{exitInput, fmt.Errorf("--mac %s is a multicast (group) address, which no interface has as its own: EUI-64 needs the network card's own unicast MAC (RFC 7042 §2.1)", m)}
 				}
-				id = plan.EUI64(m)
+				id = ip6.EUI64(m)
 			case "--ipv4":
 				a, err := netip.ParseAddr(ipv4)
 				if err != nil || !a.Is4() {
 					return &exitError{exitInput, fmt.Errorf("--ipv4 %q is not an IPv4 address", ipv4)}
 				}
 				if decimal {
-					id, err = plan.IPv4Decimal(a)
+					id, err = ip6.IPv4Decimal(a)
 				} else {
-					id, err = plan.IPv4Hex(a)
+					id, err = ip6.IPv4Hex(a)
 				}
 				if err != nil {
 					return wrapInput(err)
 				}
 			case "--index":
-				if id, err = plan.Sequential(index); err != nil {
+				if id, err = ip6.Sequential(index); err != nil {
 					return wrapInput(err)
 				}
 			case "--service":
-				if id, err = plan.Service(port); err != nil {
+				if id, err = ip6.Service(port); err != nil {
 					return wrapInput(err)
 				}
 			case "--stable":
@@ -100,20 +102,20 @@ its first /64) under one interface-ID scheme, and its PTR name:
 				if err := records.CheckHostname(stable); err != nil {
 					return &exitError{exitInput, fmt.Errorf("--stable %q: %w", stable, err)}
 				}
-				id = plan.StableIID(p, fqdn, []byte(secret), 0)
+				id = ip6.StableIID(p, fqdn, []byte(secret), 0)
 			case "--iid":
-				if id, err = plan.ParseIID(iid); err != nil {
+				if id, err = ip6.ParseIID(iid); err != nil {
 					return wrapInput(err)
 				}
 			}
-			a, err := plan.AddrWithIID(p, id)
+			a, err := ip6.AddrWithIID(p, id)
 			if err != nil {
 				return wrapInput(err)
 			}
 			ptr, _ := records.PTRName(a)
 			fmt.Fprintf(c.OutOrStdout(), "%s\t%s\n", a, ptr)
-			if plan.ReservedIID(id) {
-				fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: interface ID %s is reserved (RFC 5453); do not give it to a host\n", plan.FormatIID(id))
+			if ip6.ReservedIID(id) {
+				fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: interface ID %s is reserved (RFC 5453); do not give it to a host\n", ip6.FormatIID(id))
 			}
 			return nil
 		},

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
+
 	"github.com/spf13/cobra"
 
-	"github.com/ip6plan/ip6plan/plan"
 	"github.com/ip6plan/ip6plan/records"
 )
 
@@ -53,7 +54,7 @@ cut at nibble boundaries, never rounded (a /50 is four /52 zones).`,
 }
 
 func printZones(w io.Writer, s string) error {
-	p, err := plan.ParsePrefix(s)
+	p, err := ip6.ParsePrefix(s)
 	if err != nil {
 		return &exitError{exitInput, err}
 	}
@@ -104,7 +105,7 @@ func ptrLines(in io.Reader, out, errw io.Writer, what string) error {
 			if i := bytes.IndexByte(text, '%'); i >= 0 && i < len(text)-1 {
 				addr = text[:i] // a zone: fe80::1%eth0
 			}
-			a, ok := plan.ParseAddr6Bytes(addr)
+			a, ok := ip6.ParseAddr6Bytes(addr)
 			switch {
 			case !ok:
 				bad++

@@ -8,9 +8,10 @@ import (
 	"net/netip"
 	"text/tabwriter"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
+
 	"github.com/spf13/cobra"
 
-	"github.com/ip6plan/ip6plan/plan"
 	"github.com/ip6plan/ip6plan/records"
 )
 
@@ -36,7 +37,7 @@ and no --len it picks the nibble-aligned length that holds N children.`,
   ip6plan subnet 2001:db8::/32 --len 64 --all | head`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			p, err := plan.ParsePrefix(args[0])
+			p, err := ip6.ParsePrefix(args[0])
 			if err != nil {
 				return &exitError{exitInput, err}
 			}
@@ -52,7 +53,7 @@ and no --len it picks the nibble-aligned length that holds N children.`,
 			}
 			out := c.OutOrStdout()
 			if fl.Changed("count") && !fl.Changed("len") {
-				adv, err := plan.NibbleAdvice(p, count)
+				adv, err := ip6.NibbleAdvice(p, count)
 				if err != nil {
 					return &exitError{exitInput, err}
 				}
@@ -67,7 +68,7 @@ and no --len it picks the nibble-aligned length that holds N children.`,
 			}
 			switch {
 			case fl.Changed("nth"):
-				child, err := plan.Child(p, bits, nth)
+				child, err := ip6.Child(p, bits, nth)
 				if err != nil {
 					return &exitError{exitInput, err}
 				}
@@ -96,29 +97,29 @@ func describe(w io.Writer, p netip.Prefix, bits int) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 1, ' ', 0)
 	fmt.Fprintf(tw, "Prefix:\t%s\n", p)
 	fmt.Fprintf(tw, "First address:\t%s\n", p.Addr())
-	fmt.Fprintf(tw, "Last address:\t%s\n", plan.LastAddr(p))
-	fmt.Fprintf(tw, "Addresses:\t%s (2^%d)\n", plan.FormatCount(plan.AddrCount(p)), 128-p.Bits())
+	fmt.Fprintf(tw, "Last address:\t%s\n", ip6.LastAddr(p))
+	fmt.Fprintf(tw, "Addresses:\t%s (2^%d)\n", ip6.FormatCount(ip6.AddrCount(p)), 128-p.Bits())
 	if p.Bits() <= 64 {
-		fmt.Fprintf(tw, "/64 subnets:\t%s\n", plan.FormatCount(plan.ChildCount(p, 64)))
+		fmt.Fprintf(tw, "/64 subnets:\t%s\n", ip6.FormatCount(ip6.ChildCount(p, 64)))
 	}
 	if bits != 0 && bits != 64 {
-		fmt.Fprintf(tw, "/%d children:\t%s\n", bits, plan.FormatCount(plan.ChildCount(p, bits)))
+		fmt.Fprintf(tw, "/%d children:\t%s\n", bits, ip6.FormatCount(ip6.ChildCount(p, bits)))
 	}
-	class := plan.ClassOf(p)
-	if class == plan.Global {
+	class := ip6.ClassOf(p)
+	if class == ip6.Global {
 		fmt.Fprintf(tw, "Class:\tglobal unicast\n")
 	} else {
 		fmt.Fprintf(tw, "Class:\t%s (%s)\n", class, class.RFC())
 	}
-	for _, r := range plan.SpecialOverlaps(p) {
+	for _, r := range ip6.SpecialOverlaps(p) {
 		if r.Class != class {
 			fmt.Fprintf(tw, "Contains:\t%s, %s (%s)\n", r.Prefix, r.Class, r.RFC)
 		}
 	}
-	if !plan.IsNibbleAligned(p.Bits()) {
+	if !ip6.IsNibbleAligned(p.Bits()) {
 		fmt.Fprintf(tw, "Nibbles:\t/%d is not on a nibble boundary; plans and reverse zones use /%d or /%d\n", p.Bits(), p.Bits()&^3, (p.Bits()+3)&^3)
 	}
-	if bits != 0 && !plan.IsNibbleAligned(bits) {
+	if bits != 0 && !ip6.IsNibbleAligned(bits) {
 		fmt.Fprintf(tw, "Nibbles:\t/%d children are off the nibble boundaries; consider /%d\n", bits, (bits+3)&^3)
 	}
 	zones, err := records.ReverseZones(p)
@@ -141,7 +142,7 @@ func listChildren(w io.Writer, p netip.Prefix, bits int, n uint64, all bool) (ui
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var i uint64
 	var buf []byte
-	for child := range plan.Children(p, bits) {
+	for child := range ip6.Children(p, bits) {
 		if !all && i == n {
 			break
 		}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ip6plan/ip6plan/plan/ip6"
+
 	"github.com/ip6plan/ip6plan/plan"
 	"github.com/ip6plan/ip6plan/records"
 	"github.com/ip6plan/ip6plan/records/spf"
@@ -125,8 +127,8 @@ func Readiness(a *plan.Allocation) []Check {
 		if h.Host.Scheme == plan.SchemeEUI64 {
 			st, msgs = Warn, append(msgs, "it comes from the MAC (EUI-64): a new network card renumbers it; prefer an explicit or service ID")
 		}
-		switch c := plan.AddrClass(h.Addr); {
-		case c == plan.Documentation:
+		switch c := ip6.AddrClass(h.Addr); {
+		case c == ip6.Documentation:
 			st, msgs = max(st, Warn), append(msgs, fmt.Sprintf("it is %s space (%s): fine for trying a plan, but no receiver will ever see it", c, c.RFC()))
 		case !c.Public():
 			st, msgs = Fail, append(msgs, fmt.Sprintf("it is %s space (%s): receivers cannot reach it or will not trust it; plan from your global prefix", c, c.RFC()))

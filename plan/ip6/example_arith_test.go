@@ -1,17 +1,17 @@
-package plan_test
+package ip6_test
 
 import (
 	"fmt"
 	"net/netip"
 
-	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/ip6"
 )
 
 func ExampleParsePrefix() {
-	p, err := plan.ParsePrefix("2001:DB8:1234:0:0:0:0:0/48")
+	p, err := ip6.ParsePrefix("2001:DB8:1234:0:0:0:0:0/48")
 	fmt.Println(p, err)
 
-	_, err = plan.ParsePrefix("2001:db8:1234:5::/48")
+	_, err = ip6.ParsePrefix("2001:db8:1234:5::/48")
 	fmt.Println(err)
 	// Output:
 	// 2001:db8:1234::/48 <nil>
@@ -19,10 +19,10 @@ func ExampleParsePrefix() {
 }
 
 func ExampleChild() {
-	site := plan.MustParsePrefix("2001:db8:1234::/48")
-	lan, _ := plan.Child(site, 64, 0x25)
+	site := ip6.MustParsePrefix("2001:db8:1234::/48")
+	lan, _ := ip6.Child(site, 64, 0x25)
 	fmt.Println(lan)
-	n, _ := plan.ChildIndex(site, lan)
+	n, _ := ip6.ChildIndex(site, lan)
 	fmt.Println(n)
 	// Output:
 	// 2001:db8:1234:25::/64
@@ -30,9 +30,9 @@ func ExampleChild() {
 }
 
 func ExampleChildren() {
-	site := plan.MustParsePrefix("2001:db8:1234::/48")
+	site := ip6.MustParsePrefix("2001:db8:1234::/48")
 	i := 0
-	for p := range plan.Children(site, 56) {
+	for p := range ip6.Children(site, 56) {
 		fmt.Println(p)
 		if i++; i == 3 {
 			break
@@ -45,10 +45,10 @@ func ExampleChildren() {
 }
 
 func ExampleChildCount() {
-	site := plan.MustParsePrefix("2001:db8:1234::/48")
-	fmt.Println("/64s:", plan.FormatCount(plan.ChildCount(site, 64)))
-	fmt.Println("addresses:", plan.FormatCount(plan.AddrCount(site)))
-	fmt.Println("last:", plan.LastAddr(site))
+	site := ip6.MustParsePrefix("2001:db8:1234::/48")
+	fmt.Println("/64s:", ip6.FormatCount(ip6.ChildCount(site, 64)))
+	fmt.Println("addresses:", ip6.FormatCount(ip6.AddrCount(site)))
+	fmt.Println("last:", ip6.LastAddr(site))
 	// Output:
 	// /64s: 65,536
 	// addresses: 1,208,925,819,614,629,174,706,176
@@ -56,8 +56,8 @@ func ExampleChildCount() {
 }
 
 func ExampleNibbleAdvice() {
-	site := plan.MustParsePrefix("2001:db8:1234::/48")
-	a, _ := plan.NibbleAdvice(site, 20)
+	site := ip6.MustParsePrefix("2001:db8:1234::/48")
+	a, _ := ip6.NibbleAdvice(site, 20)
 	fmt.Println(a.Exact, a.Nibble)
 	fmt.Println(a)
 	// Output:
@@ -67,12 +67,12 @@ func ExampleNibbleAdvice() {
 
 func ExampleClassOf() {
 	for _, s := range []string{"2001:db8:1234::/48", "fd00:1:2::/48", "2a01:4f8::/32", "2000::/3"} {
-		p := plan.MustParsePrefix(s)
-		c := plan.ClassOf(p)
+		p := ip6.MustParsePrefix(s)
+		c := ip6.ClassOf(p)
 		fmt.Printf("%s: %s (%s) public=%t\n", p, c, c.RFC(), c.Public())
 	}
-	fmt.Println("fe80::1:", plan.AddrClass(netip.MustParseAddr("fe80::1")))
-	for _, r := range plan.SpecialOverlaps(plan.MustParsePrefix("2000::/3"))[:2] {
+	fmt.Println("fe80::1:", ip6.AddrClass(netip.MustParseAddr("fe80::1")))
+	for _, r := range ip6.SpecialOverlaps(ip6.MustParsePrefix("2000::/3"))[:2] {
 		fmt.Println("2000::/3 overlaps", r.Prefix, r.Class, r.RFC)
 	}
 	// Output:

@@ -1,4 +1,4 @@
-package plan
+package ip6
 
 import (
 	"errors"

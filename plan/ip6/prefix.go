@@ -1,4 +1,4 @@
-package plan
+package ip6
 
 import (
 	"fmt"
@@ -167,4 +167,31 @@ func parseBits(s, t string) (int, error) {
 		return 0, prefixErr(s, "has prefix length %q with a leading zero; write /%d (0 to 128, no leading zeros)", t, n)
 	}
 	return n, nil
+}
+
+// Without returns the prefixes that cover outer but not inner, which lies
+// inside it: at each length from outer's plus one to inner's, the half that
+// does not hold inner. It returns nil when inner is not inside outer.
+func Without(outer, inner netip.Prefix) []netip.Prefix {
+	if !inner.IsValid() || !outer.IsValid() || inner.Bits() < outer.Bits() || !outer.Contains(inner.Addr()) {
+		return nil
+	}
+	var out []netip.Prefix
+	for bits := outer.Bits() + 1; bits <= inner.Bits(); bits++ {
+		half := u128From(netip.PrefixFrom(inner.Addr(), bits).Masked().Addr())
+		bit := u128{0, 1}.shl(128 - bits) // the last bit of the prefix, flipped for the other half
+		out = append(out, netip.PrefixFrom(half.xor(bit).addr(), bits))
+	}
+	return out
+}
+
+// Rebase returns p, which lies inside the block from, at the same offset
+// inside the block to. It reports false when the offset is past the end of
+// to, as when to is smaller than from.
+func Rebase(p, from, to netip.Prefix) (netip.Prefix, bool) {
+	off := u128From(p.Addr()).sub(u128From(from.Addr()))
+	if to.Bits() > from.Bits() && !off.shr(128-to.Bits()).isZero() {
+		return p, false
+	}
+	return netip.PrefixFrom(u128From(to.Addr()).add(off).addr(), p.Bits()), true
 }

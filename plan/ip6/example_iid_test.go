@@ -1,21 +1,21 @@
-package plan_test
+package ip6_test
 
 import (
 	"fmt"
 	"log"
 	"net/netip"
 
-	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/ip6"
 )
 
 var subnet = netip.MustParsePrefix("2001:db8:1::/64")
 
 func ExampleEUI64() {
-	m, err := plan.ParseMAC("10:13:72:5b:60:c3")
+	m, err := ip6.ParseMAC("10:13:72:5b:60:c3")
 	if err != nil {
 		log.Fatal(err)
 	}
-	a, err := plan.AddrWithIID(subnet, plan.EUI64(m))
+	a, err := ip6.AddrWithIID(subnet, ip6.EUI64(m))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -24,40 +24,40 @@ func ExampleEUI64() {
 }
 
 func ExampleIPv4Hex() {
-	id, err := plan.IPv4Hex(netip.MustParseAddr("128.223.214.23"))
+	id, err := ip6.IPv4Hex(netip.MustParseAddr("128.223.214.23"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	a, err := plan.AddrWithIID(netip.MustParsePrefix("2001:468:d01:d6::/64"), id)
+	a, err := ip6.AddrWithIID(netip.MustParsePrefix("2001:468:d01:d6::/64"), id)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(plan.FormatIID(id), a)
+	fmt.Println(ip6.FormatIID(id), a)
 	// Output: ::80df:d617 2001:468:d01:d6::80df:d617
 }
 
 func ExampleIPv4Decimal() {
-	id, err := plan.IPv4Decimal(netip.MustParseAddr("128.223.214.23"))
+	id, err := ip6.IPv4Decimal(netip.MustParseAddr("128.223.214.23"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	a, err := plan.AddrWithIID(netip.MustParsePrefix("2001:468:d01:d6::/64"), id)
+	a, err := ip6.AddrWithIID(netip.MustParsePrefix("2001:468:d01:d6::/64"), id)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(plan.FormatIID(id), a)
+	fmt.Println(ip6.FormatIID(id), a)
 	// Output: ::128:223:214:23 2001:468:d01:d6:128:223:214:23
 }
 
 func ExampleService() {
 	for _, port := range []uint16{25, 587, 10025} {
-		id, err := plan.Service(port)
+		id, err := ip6.Service(port)
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(port, plan.FormatIID(id))
+		fmt.Println(port, ip6.FormatIID(id))
 	}
-	_, err := plan.Service(0)
+	_, err := ip6.Service(0)
 	fmt.Println(err)
 	// Output:
 	// 25 ::25
@@ -67,22 +67,22 @@ func ExampleService() {
 }
 
 func ExampleStableIID() {
-	id := plan.StableIID(subnet, "mx1", []byte("s3cret"), 0)
-	a, err := plan.AddrWithIID(subnet, id)
+	id := ip6.StableIID(subnet, "mx1", []byte("s3cret"), 0)
+	a, err := ip6.AddrWithIID(subnet, id)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(plan.FormatIID(id), a)
+	fmt.Println(ip6.FormatIID(id), a)
 	// Output: ::3e3e:a9e7:1915:a2e6 2001:db8:1:0:3e3e:a9e7:1915:a2e6
 }
 
 func ExampleParseIID() {
-	id, err := plan.ParseIID("::25")
+	id, err := ip6.ParseIID("::25")
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("%#x\n", id)
-	_, err = plan.ParseIID("2001:db8::25")
+	_, err = ip6.ParseIID("2001:db8::25")
 	fmt.Println(err)
 	// Output:
 	// 0x25
@@ -91,7 +91,7 @@ func ExampleParseIID() {
 
 func ExampleParseMAC() {
 	for _, s := range []string{"10-13-72-5B-60-C3", "1013.725b.60c3", "10:13:72:5g:60:c3"} {
-		m, err := plan.ParseMAC(s)
+		m, err := ip6.ParseMAC(s)
 		fmt.Println(m, err)
 	}
 	// Output:

@@ -1,4 +1,4 @@
-package plan
+package ip6
 
 import (
 	"encoding/binary"
@@ -41,6 +41,7 @@ func (u u128) sub(v u128) u128 {
 func (u u128) and(v u128) u128 { return u128{u.hi & v.hi, u.lo & v.lo} }
 func (u u128) or(v u128) u128  { return u128{u.hi | v.hi, u.lo | v.lo} }
 func (u u128) not() u128       { return u128{^u.hi, ^u.lo} }
+func (u u128) xor(v u128) u128 { return u128{u.hi ^ v.hi, u.lo ^ v.lo} }
 func (u u128) isZero() bool    { return u.hi|u.lo == 0 }
 
 // shl shifts left by n bits; n may be anything from 0 to 128.

@@ -1,6 +1,7 @@
-package plan
+package ip6
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"unicode/utf8"
@@ -132,8 +133,8 @@ func (m *MAC) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// errMulticastMAC says why a group MAC cannot give a host's interface ID.
-const errMulticastMAC = "a multicast (group) address, which no interface has as its own: EUI-64 needs the network card's own unicast MAC (the I/G bit, 0x01 of the first octet, clear; RFC 7042 §2.1)"
+// ErrMulticastMAC says why a group MAC cannot give a host's interface ID.
+var ErrMulticastMAC = errors.New("a multicast (group) address, which no interface has as its own: EUI-64 needs the network card's own unicast MAC (the I/G bit, 0x01 of the first octet, clear; RFC 7042 §2.1)")
 
 // IsMulticast reports whether the I/G (individual/group) bit, 0x01 of the
 // first octet, is set: m is a group address (RFC 7042 §2.1).
