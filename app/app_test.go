@@ -10,7 +10,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"github.com/ip6plan/ip6plan/records/config"
+	"github.com/ip6plan/ip6plan/records/deploy"
 )
 
 func load(t *testing.T, c app.Composer) {
@@ -166,7 +166,7 @@ func TestHostListReadiness(t *testing.T) {
 	}
 	d.Accept()
 	r := d.Hosts()[0]
-	if !r.Sender || r.Check(config.ItemPTR) != "pass" || r.Check(config.ItemSPF) != "fail" || r.Ready() {
+	if !r.Sender || r.Check(deploy.ItemPTR) != "pass" || r.Check(deploy.ItemSPF) != "fail" || r.Ready() {
 		t.Errorf("%+v", r)
 	}
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/ip6plan/ip6plan/plan"
 	"github.com/ip6plan/ip6plan/records"
-	"github.com/ip6plan/ip6plan/records/config"
+	"github.com/ip6plan/ip6plan/records/deploy"
 	"github.com/ip6plan/ip6plan/records/spf"
 )
 
@@ -90,7 +90,7 @@ func (d *Doc) listOutputs() {
 	var (
 		zs     *records.ZoneSet
 		zsErr  error
-		index  *config.Index
+		index  *deploy.Index
 		shared bool
 	)
 	share := func() {
@@ -106,10 +106,10 @@ func (d *Doc) listOutputs() {
 	add("forward", "Forward zone", forwardName, func() Output { share(); return forwardZone(a, zs, zsErr) })
 	add("reverse", "Reverse zones", "reverse.zones", func() Output { share(); return reverseZones(zs, zsErr) })
 	add("spf", "SPF", "spf.txt", func() Output { return spfRecord(a) })
-	for _, k := range config.Kinds() {
+	for _, k := range deploy.Kinds() {
 		add(string(k), settingTitle(k), string(k)+".txt", func() Output {
 			if index == nil {
-				index = config.NewIndex(a)
+				index = deploy.NewIndex(a)
 			}
 			return settings(a, index, k)
 		})
@@ -211,16 +211,16 @@ func spfRecord(a *plan.Allocation) Output {
 // settingTitles names each kind of settings in the export list. (A table,
 // not a map: a map literal costs app.wasm its own init code.)
 var settingTitles = [...]struct {
-	kind  config.Kind
+	kind  deploy.Kind
 	title string
 }{
-	{config.Postfix, "Postfix"}, {config.Exim, "Exim"}, {config.Sendmail, "Sendmail"},
-	{config.RHEL, "Red Hat ifcfg"}, {config.Debian, "Debian interfaces"}, {config.Netplan, "netplan"},
-	{config.Networkd, "systemd-networkd"}, {config.FreeBSD, "FreeBSD rc.conf"}, {config.Windows, "Windows netsh"},
-	{config.Nftables, "nftables"}, {config.IP6tables, "ip6tables"},
+	{deploy.Postfix, "Postfix"}, {deploy.Exim, "Exim"}, {deploy.Sendmail, "Sendmail"},
+	{deploy.RHEL, "Red Hat ifcfg"}, {deploy.Debian, "Debian interfaces"}, {deploy.Netplan, "netplan"},
+	{deploy.Networkd, "systemd-networkd"}, {deploy.FreeBSD, "FreeBSD rc.conf"}, {deploy.Windows, "Windows netsh"},
+	{deploy.Nftables, "nftables"}, {deploy.IP6tables, "ip6tables"},
 }
 
-func settingTitle(k config.Kind) string {
+func settingTitle(k deploy.Kind) string {
 	for _, t := range settingTitles {
 		if t.kind == k {
 			return t.title
@@ -229,19 +229,19 @@ func settingTitle(k config.Kind) string {
 	return string(k)
 }
 
-// settings writes one kind of settings (records/config) for each host it
+// settings writes one kind of settings (records/deploy) for each host it
 // concerns: MTA settings for each sending host, with the address it binds
 // and the HELO name its PTR points to, so forward-confirmed reverse DNS
 // holds (RFC 5321 §4.1.4, RFC 8601 §3); host and firewall settings for
 // every host with a planned address.
-func settings(a *plan.Allocation, index *config.Index, kind config.Kind) Output {
+func settings(a *plan.Allocation, index *deploy.Index, kind deploy.Kind) Output {
 	o := Output{ID: string(kind), Title: settingTitle(kind), FileName: string(kind) + ".txt"}
 	var b strings.Builder
 	for _, h := range a.Hosts {
 		if !h.Addr.IsValid() || kind.IsMTA() && !h.Host.IsSender() {
 			continue
 		}
-		files, err := index.Generate(kind, config.Options{Hosts: []string{h.Path}})
+		files, err := index.Generate(kind, deploy.Options{Hosts: []string{h.Path}})
 		if err != nil {
 			o.Notes = append(o.Notes, h.Path+": "+err.Error())
 			continue
@@ -280,7 +280,7 @@ type HostRow struct {
 }
 
 // A HostCheck is one item of a sending host's readiness checklist
-// (records/config.Readiness).
+// (records/deploy.Readiness).
 type HostCheck struct {
 	Item   string
 	Status string // "pass", "warn" or "fail"
@@ -306,7 +306,7 @@ func (r HostRow) Ready() bool {
 		return false
 	}
 	for _, c := range r.Checks {
-		if c.Status == config.Fail.String() {
+		if c.Status == deploy.Fail.String() {
 			return false
 		}
 	}
@@ -327,7 +327,7 @@ func (d *Doc) Hosts() []HostRow {
 
 func hostRows(a *plan.Allocation) []HostRow {
 	checks := map[string][]HostCheck{}
-	for _, c := range config.Readiness(a) {
+	for _, c := range deploy.Readiness(a) {
 		checks[c.Host] = append(checks[c.Host], HostCheck{Item: c.Item, Status: c.Status.String(), Msg: c.Msg})
 	}
 	rows := make([]HostRow, 0, len(a.Hosts))

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ip6plan/ip6plan/plan/planfile"
-	"github.com/ip6plan/ip6plan/records/config"
+	"github.com/ip6plan/ip6plan/records/deploy"
 )
 
 func newConfigCmd() *cobra.Command {
@@ -23,7 +23,7 @@ func newConfigCmd() *cobra.Command {
 		as    string
 	)
 	var kinds []string
-	for _, k := range config.Kinds() {
+	for _, k := range deploy.Kinds() {
 		kinds = append(kinds, string(k))
 	}
 	c := &cobra.Command{
@@ -78,14 +78,14 @@ is locked.`,
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			kind, err := config.ParseKind(args[0])
+			kind, err := deploy.ParseKind(args[0])
 			if err != nil {
 				return &exitError{exitInput, err}
 			}
 			switch {
 			case as != "files" && as != "postconf":
 				return &exitError{exitInput, fmt.Errorf("--as %q: want files or postconf", as)}
-			case as == "postconf" && kind != config.Postfix:
+			case as == "postconf" && kind != deploy.Postfix:
 				return &exitError{exitInput, fmt.Errorf("--as postconf applies Postfix settings; %s settings come as files only", kind)}
 			}
 			if dir != "" {
@@ -97,7 +97,7 @@ is locked.`,
 			if err != nil {
 				return err
 			}
-			files, err := config.Generate(kind, a, config.Options{Hosts: hosts, Iface: iface})
+			files, err := deploy.Generate(kind, a, deploy.Options{Hosts: hosts, Iface: iface})
 			if err != nil {
 				return &exitError{exitInput, err}
 			}

@@ -6,17 +6,17 @@ import (
 	"strings"
 
 	"github.com/ip6plan/ip6plan/plan"
-	"github.com/ip6plan/ip6plan/records/config"
+	"github.com/ip6plan/ip6plan/records/deploy"
 )
 
-// postconfScript turns Postfix files of config.Generate (main.cf and
+// postconfScript turns Postfix files of deploy.Generate (main.cf and
 // master.cf additions) into a shell script of postconf(1) commands that
 // apply them in place: postconf -e sets each main.cf parameter where the
 // file has it, so main.cf keeps one entry for each and postconf reports no
 // "overriding earlier entry", and postconf -M sets each master.cf service
 // whole, -o options and all (postconf(1), Postfix 2.11 and later). Running
 // the script twice changes nothing.
-func postconfScript(files []config.File, names []string) (string, error) {
+func postconfScript(files []deploy.File, names []string) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, `#!/bin/sh
 # Postfix settings written by ip6plan for %s.
@@ -126,7 +126,7 @@ func masterCFEntries(text string) ([]string, error) {
 // senderNames returns the fully qualified names of the hosts given by
 // --host, for the script's heading.
 func senderNames(a *plan.Allocation, hosts []string) []string {
-	index := config.NewIndex(a)
+	index := deploy.NewIndex(a)
 	var names []string
 	for _, name := range hosts {
 		if h, err := index.Lookup(name); err == nil {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ip6plan/ip6plan/records/config"
+	"github.com/ip6plan/ip6plan/records/deploy"
 )
 
 func newReadyCmd() *cobra.Command {
@@ -49,7 +49,7 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 				return err
 			}
 			only := map[string]bool{}
-			index := config.NewIndex(a)
+			index := deploy.NewIndex(a)
 			for _, name := range hosts {
 				h, err := index.Lookup(name)
 				if err != nil {
@@ -61,8 +61,8 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 				only[h.Path] = true
 			}
 			out := c.OutOrStdout()
-			var checks []config.Check
-			for _, ch := range config.Readiness(a) {
+			var checks []deploy.Check
+			for _, ch := range deploy.Readiness(a) {
 				if len(only) == 0 || only[ch.Host] {
 					checks = append(checks, ch)
 				}
@@ -71,7 +71,7 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 				fmt.Fprintln(out, "no sending hosts (roles outbound or relay) in the plan")
 				return nil
 			}
-			count := map[config.Status]int{}
+			count := map[deploy.Status]int{}
 			senders := map[string]bool{}
 			for _, ch := range checks {
 				count[ch.Status]++
@@ -88,7 +88,7 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 			if err != nil {
 				return err
 			}
-			if count[config.Fail] > 0 {
+			if count[deploy.Fail] > 0 {
 				return &exitError{exitFindings, nil}
 			}
 			return nil
@@ -103,7 +103,7 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 
 var readyOutputs = []string{"table", "json", "csv"}
 
-func writeReadyTable(w io.Writer, checks []config.Check, senders int, count map[config.Status]int) error {
+func writeReadyTable(w io.Writer, checks []deploy.Check, senders int, count map[deploy.Status]int) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "HOST\tCHECK\tSTATUS\tDETAIL")
 	for _, ch := range checks {
@@ -112,7 +112,7 @@ func writeReadyTable(w io.Writer, checks []config.Check, senders int, count map[
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%d %s: %d pass, %d warn, %d fail\n", senders, plural(senders, "sending host", "sending hosts"), count[config.Pass], count[config.Warn], count[config.Fail])
+	_, err := fmt.Fprintf(w, "\n%d %s: %d pass, %d warn, %d fail\n", senders, plural(senders, "sending host", "sending hosts"), count[deploy.Pass], count[deploy.Warn], count[deploy.Fail])
 	return err
 }
 
@@ -133,8 +133,8 @@ type jsonReadyCheck struct {
 	Detail  string `json:"detail"`
 }
 
-func writeReadyJSON(w io.Writer, checks []config.Check, senders int, count map[config.Status]int) error {
-	doc := jsonReady{Hosts: senders, Pass: count[config.Pass], Warn: count[config.Warn], Fail: count[config.Fail], Checks: []jsonReadyCheck{}}
+func writeReadyJSON(w io.Writer, checks []deploy.Check, senders int, count map[deploy.Status]int) error {
+	doc := jsonReady{Hosts: senders, Pass: count[deploy.Pass], Warn: count[deploy.Warn], Fail: count[deploy.Fail], Checks: []jsonReadyCheck{}}
 	for _, ch := range checks {
 		j := jsonReadyCheck{Host: ch.Host, Check: ch.Item, Status: ch.Status.String(), Detail: ch.Msg}
 		if ch.Addr.IsValid() {
@@ -147,7 +147,7 @@ func writeReadyJSON(w io.Writer, checks []config.Check, senders int, count map[c
 	return enc.Encode(doc)
 }
 
-func writeReadyCSV(w io.Writer, checks []config.Check) error {
+func writeReadyCSV(w io.Writer, checks []deploy.Check) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"host", "address", "check", "status", "detail"})
 	for _, ch := range checks {

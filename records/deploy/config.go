@@ -1,4 +1,4 @@
-// Package config writes the settings a machine needs to send mail from
+// Package deploy writes the settings a machine needs to send mail from
 // the addresses a plan gives it: the MTA's source address and HELO name
 // per mail stream (Postfix, Exim, Sendmail), the static IPv6 address and
 // default route of the operating system (Red Hat ifcfg, Debian
@@ -13,7 +13,7 @@
 //
 // Like the rest of records, the package does no I/O: it returns files for
 // the caller to write.
-package config
+package deploy
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package config_test
+package deploy_test
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/ip6plan/ip6plan/plan"
-	"github.com/ip6plan/ip6plan/records/config"
+	"github.com/ip6plan/ip6plan/records/deploy"
 )
 
 const examplePlan = `prefix: 2001:db8:d6::/48
@@ -41,7 +41,7 @@ func allocate() *plan.Allocation {
 // One machine sends two streams: networkd gets both addresses and the
 // default route via the first subnet's gateway (::1 in its /64).
 func ExampleGenerate() {
-	files, err := config.Generate(config.Networkd, allocate(), config.Options{Hosts: []string{"mta1", "news1"}, Iface: "ens3"})
+	files, err := deploy.Generate(deploy.Networkd, allocate(), deploy.Options{Hosts: []string{"mta1", "news1"}, Iface: "ens3"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func ExampleGenerate() {
 // Postfix gets one smtp transport per stream, each sending from its own
 // address with its PTR name as HELO.
 func ExampleGenerate_postfix() {
-	files, err := config.Generate(config.Postfix, allocate(), config.Options{Hosts: []string{"mta1", "news1"}})
+	files, err := deploy.Generate(deploy.Postfix, allocate(), deploy.Options{Hosts: []string{"mta1", "news1"}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func ExampleGenerate_postfix() {
 }
 
 func ExampleReadiness() {
-	for _, c := range config.Readiness(allocate()) {
+	for _, c := range deploy.Readiness(allocate()) {
 		if c.Host == "transactional/mta1" {
 			fmt.Printf("%-15s %s\n", c.Item, c.Status)
 		}
