@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ip6plan/ip6plan/plan/form"
 	"github.com/ip6plan/ip6plan/plan/ip6"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -173,7 +174,7 @@ func TestHostListReadiness(t *testing.T) {
 
 func TestEditorShowsErrorsAtTheirField(t *testing.T) {
 	d := NewDoc()
-	f := ParseForm(d.Source)
+	f := form.Parse(d.Source)
 	f.Set("prefix", "2001:db8:d6:5::/48")
 	d.SetSource(f.Text())
 	c := &Editor{Doc: d, Rev: d.Rev}
@@ -209,7 +210,7 @@ func TestFormAttach(t *testing.T) {
 			if len(d.Errors) == 0 {
 				t.Fatal("no error")
 			}
-			got := ParseForm(tc.src).Attach(d.Errors[:1])
+			got := attach(form.Parse(tc.src), d.Errors[:1])
 			if len(got[tc.want]) != 1 {
 				t.Errorf("%v: attached %v, want it at %q", d.Errors[0], got, tc.want)
 			}
@@ -224,7 +225,7 @@ func TestFormEditsKeepAddresses(t *testing.T) {
 	for _, h := range d.Alloc.Hosts {
 		before[h.Path] = h.Addr
 	}
-	f := ParseForm(d.Source)
+	f := form.Parse(d.Source)
 	if f.Err != "" || len(f.Subnets) != 6 || len(f.Hosts) != 11 {
 		t.Fatalf("form: err %q, %d subnets, %d hosts", f.Err, len(f.Subnets), len(f.Hosts))
 	}
@@ -234,7 +235,7 @@ func TestFormEditsKeepAddresses(t *testing.T) {
 	if err := f.AddSubnet(-1, "bulk2"); err != nil {
 		t.Fatal(err)
 	}
-	f = ParseForm(f.Text())
+	f = form.Parse(f.Text())
 	if err := f.Set("h3.roles", "outbound, mx"); err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +254,7 @@ func TestFormEditsKeepAddresses(t *testing.T) {
 			t.Errorf("%s moved from %s to %s", h.Path, a, h.Addr)
 		}
 	}
-	f = ParseForm(d.Source)
+	f = form.Parse(d.Source)
 	if got := f.Hosts[3]; got.Name.Value != "mx9" || got.Roles.Value != "outbound, mx" {
 		t.Errorf("new host: %+v", got)
 	}
@@ -267,7 +268,7 @@ func TestFormEditsKeepAddresses(t *testing.T) {
 	if len(d.Alloc.Held) != 2 {
 		t.Errorf("removed entries are not held: %v", d.Alloc.Held)
 	}
-	if ParseForm("- a\n- b\n").Err == "" || ParseForm("prefix: [").Err == "" {
+	if form.Parse("- a\n- b\n").Err == "" || form.Parse("prefix: [").Err == "" {
 		t.Error("text that is no mapping gives a form")
 	}
 }

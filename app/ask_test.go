@@ -9,6 +9,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/form"
 )
 
 // addrs returns where each subnet and host of d's allocation is.
@@ -168,7 +169,7 @@ func TestFormRenameKeepsAddresses(t *testing.T) {
 
 // The form does not tell the lock of a rename it cannot pin to one entry.
 func TestFormRenamedAmbiguous(t *testing.T) {
-	f := ParseForm("prefix: 2001:db8::/48\nsubnets:\n  - {name: a, size: 64}\n  - {name: a, size: 64}\n  - {name: b, size: 64, hosts: [{name: h}]}\n")
+	f := form.Parse("prefix: 2001:db8::/48\nsubnets:\n  - {name: a, size: 64}\n  - {name: a, size: 64}\n  - {name: b, size: 64, hosts: [{name: h}]}\n")
 	for _, tc := range []struct{ id, value, old, new string }{
 		{"s0.name", "c", "", ""},       // two subnets are a
 		{"s2.name", "b", "", ""},       // no change

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ip6plan/ip6plan/plan/form"
 	"github.com/ip6plan/ip6plan/plan/ip6"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -24,7 +25,7 @@ type Editor struct {
 	Rev uint64
 
 	text       bool // the text view rather than the form
-	form       *Form
+	form       *form.Form
 	formRev    uint64
 	seq        int    // of the last keystroke, for the pause before re-planning
 	formPage   int    // the form's page on show; -1 for the last
@@ -69,7 +70,7 @@ func setTextArea(text string) {
 }
 
 // Form returns the form of the current revision.
-func (c *Editor) Form() *Form {
+func (c *Editor) Form() *form.Form {
 	if c.form == nil || c.formRev != c.Doc.Rev {
 		c.form, c.formRev = c.Doc.Form(), c.Doc.Rev
 	}
@@ -112,7 +113,7 @@ func (c *Editor) Render() app.UI {
 	)
 }
 
-func (c *Editor) edit(ctx app.Context, op func(*Form) error) {
+func (c *Editor) edit(ctx app.Context, op func(*form.Form) error) {
 	f := c.Form() // the one on show: the edit changes it, and the new revision gets its own
 	if err := op(f); err != nil {
 		c.form = nil // the edit may have changed it before it failed
@@ -125,7 +126,7 @@ func (c *Editor) edit(ctx app.Context, op func(*Form) error) {
 func (c *Editor) onField(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		v := ctx.JSSrc().Get("value").String()
-		c.edit(ctx, func(f *Form) error {
+		c.edit(ctx, func(f *form.Form) error {
 			old, renamed := f.Renamed(id, v)
 			if err := f.Set(id, v); err != nil {
 				return err
@@ -144,13 +145,13 @@ func errs(msgs []string) app.UI {
 	})
 }
 
-func (c *Editor) input(f Field, placeholder string, errors map[string][]string) app.UI {
-	cls := "field " + f.key
+func (c *Editor) input(f form.Field, placeholder string, errors map[string][]string) app.UI {
+	cls := "field " + f.Key
 	if len(errors[f.ID]) > 0 {
 		cls += " bad"
 	}
-	in := app.Input().Type("text").Aria("label", f.key).Value(f.Value).Placeholder(placeholder).Spellcheck(false)
-	if f.key == "name" {
+	in := app.Input().Type("text").Aria("label", f.Key).Value(f.Value).Placeholder(placeholder).Spellcheck(false)
+	if f.Key == "name" {
 		in = in.Title(renameNote)
 	}
 	return app.Span().Class(cls).DataSet("field", f.ID).Body(
@@ -177,7 +178,7 @@ func (c *Editor) renderForm() app.UI {
 	if f.Err != "" {
 		return app.Div().Class("form").Body(app.P().Class("err").Text(f.Err))
 	}
-	errors := f.Attach(c.Doc.Errors)
+	errors := attach(f, c.Doc.Errors)
 	all := formRows(f)
 	page, pages := c.formPage, (len(all)+formPage-1)/formPage
 	if page < 0 || page >= pages {
@@ -206,7 +207,7 @@ func (c *Editor) renderForm() app.UI {
 		app.Button().Class("add").ID("add-subnet").Text("+ subnet").
 			OnClick(func(ctx app.Context, e app.Event) {
 				c.formPage = -1 // the last page, where the new subnet is
-				c.edit(ctx, func(f *Form) error { return f.AddSubnet(-1, fmt.Sprintf("subnet%d", len(f.Subnets)+1)) })
+				c.edit(ctx, func(f *form.Form) error { return f.AddSubnet(-1, fmt.Sprintf("subnet%d", len(f.Subnets)+1)) })
 			}),
 	)
 }
@@ -222,7 +223,7 @@ type formRow struct{ subnet, host int }
 
 // formRows lists the form's rows in plan order: each subnet, then its
 // hosts.
-func formRows(f *Form) []formRow {
+func formRows(f *form.Form) []formRow {
 	hostsOf := map[string][]int{}
 	for _, h := range f.Hosts {
 		hostsOf[h.Subnet] = append(hostsOf[h.Subnet], h.Index)
@@ -288,7 +289,7 @@ func (c *Editor) formPager(page, pages, rows int, errPages []int) app.UI {
 	)
 }
 
-func (c *Editor) subnetRow(s FormSubnet, errors map[string][]string) app.UI {
+func (c *Editor) subnetRow(s form.Subnet, errors map[string][]string) app.UI {
 	id := "s" + strconv.Itoa(s.Index)
 	return app.Div().Class("subnet").DataSet("subnet", s.Path).Style("margin-left", strconv.Itoa(s.Depth*24)+"px").Body(
 		app.Span().Class("kind").Text("subnet"),
@@ -299,35 +300,35 @@ func (c *Editor) subnetRow(s FormSubnet, errors map[string][]string) app.UI {
 		app.If(s.HostsOK, func() app.UI {
 			return app.Button().Class("add").DataSet("add-host", s.Path).Text("+ host").
 				OnClick(func(ctx app.Context, e app.Event) {
-					c.edit(ctx, func(f *Form) error { return f.AddHost(s.Index, fmt.Sprintf("host%d", len(f.Hosts)+1)) })
+					c.edit(ctx, func(f *form.Form) error { return f.AddHost(s.Index, fmt.Sprintf("host%d", len(f.Hosts)+1)) })
 				}, app.EventScope(id, "host"))
 		}).Else(func() app.UI {
 			return app.Button().Class("add").DataSet("add-subnet", s.Path).Text("+ subnet").
 				OnClick(func(ctx app.Context, e app.Event) {
-					c.edit(ctx, func(f *Form) error { return f.AddSubnet(s.Index, fmt.Sprintf("subnet%d", len(f.Subnets)+1)) })
+					c.edit(ctx, func(f *form.Form) error { return f.AddSubnet(s.Index, fmt.Sprintf("subnet%d", len(f.Subnets)+1)) })
 				}, app.EventScope(id, "subnet"))
 		}),
 		app.Button().Class("remove").Title("Remove this subnet and all it holds").Text("×").
 			OnClick(func(ctx app.Context, e app.Event) {
-				c.edit(ctx, func(f *Form) error { return f.RemoveSubnet(s.Index) })
+				c.edit(ctx, func(f *form.Form) error { return f.RemoveSubnet(s.Index) })
 			}, app.EventScope(id, "remove")),
 		errs(errors[id]),
 	)
 }
 
-func (c *Editor) hostRow(h FormHost, depth int, errors map[string][]string) app.UI {
+func (c *Editor) hostRow(h form.Host, depth int, errors map[string][]string) app.UI {
 	id := "h" + strconv.Itoa(h.Index)
 	return app.Div().Class("host").DataSet("host", h.Subnet+"/"+h.Name.Value).Style("margin-left", strconv.Itoa(depth*24+24)+"px").Body(
 		app.Span().Class("kind").Text("host"),
 		c.input(h.Name, "name", errors),
 		app.Span().Class("field").DataSet("field", h.Scheme.ID).Body(
 			app.Select().Aria("label", "scheme").OnChange(c.onField(h.Scheme.ID), app.EventScope(h.Scheme.ID)).Body(
-				app.Range(Schemes).Slice(func(i int) app.UI {
-					label := Schemes[i]
+				app.Range(schemes).Slice(func(i int) app.UI {
+					label := schemes[i]
 					if label == "" {
 						label = "scheme…"
 					}
-					return app.Option().Value(Schemes[i]).Selected(Schemes[i] == h.Scheme.Value).Text(label)
+					return app.Option().Value(schemes[i]).Selected(schemes[i] == h.Scheme.Value).Text(label)
 				}),
 			),
 			errs(errors[h.Scheme.ID]),
@@ -336,7 +337,7 @@ func (c *Editor) hostRow(h FormHost, depth int, errors map[string][]string) app.
 		c.input(h.Roles, "roles: outbound, mx", errors),
 		app.Button().Class("remove").Title("Remove this host").Text("×").
 			OnClick(func(ctx app.Context, e app.Event) {
-				c.edit(ctx, func(f *Form) error { return f.RemoveHost(h.Index) })
+				c.edit(ctx, func(f *form.Form) error { return f.RemoveHost(h.Index) })
 			}, app.EventScope(id, "remove")),
 		errs(errors[id]),
 	)
@@ -445,4 +446,27 @@ func (c *Editor) renderSummary() app.UI {
 			)
 		}),
 	)
+}
+
+// schemes lists the choices of the scheme select.
+var schemes = form.Schemes()
+
+// attach sorts problems by the form element they belong to (form.Owner).
+func attach(f *form.Form, problems []Problem) map[string][]string {
+	out := map[string][]string{}
+	for _, p := range problems {
+		id := f.Owner(p.Line, p.Col)
+		out[id] = append(out[id], p.Msg)
+	}
+	return out
+}
+
+// Form returns the form of the plan text. It is made from the Draft's
+// YAML document when that is the current text's, so that a big plan is
+// not read a second time for the form; otherwise the text is read again.
+func (d *Doc) Form() *form.Form {
+	if d.draft != nil && d.draft.Document() != nil && string(d.draft.Text()) == d.Source {
+		return form.FromDocument(d.Source, d.draft.Document())
+	}
+	return form.Parse(d.Source)
 }

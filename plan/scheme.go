@@ -1,6 +1,9 @@
 package plan
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Scheme is how a host's interface ID (the low 64 bits) is chosen.
 type Scheme uint8
@@ -35,6 +38,15 @@ var schemeNames = [...]string{
 	SchemeStable: "stable", SchemeDynamic: "dynamic",
 }
 
+// Schemes returns every scheme, in the order of their values.
+func Schemes() []Scheme {
+	out := make([]Scheme, len(schemeNames))
+	for i := range out {
+		out[i] = Scheme(i)
+	}
+	return out
+}
+
 // String returns the scheme's name in plan files.
 func (s Scheme) String() string {
 	if int(s) < len(schemeNames) {
@@ -50,7 +62,7 @@ func ParseScheme(name string) (Scheme, error) {
 			return Scheme(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown scheme %q; want one of explicit, sequential, service, ipv4, ipv4-decimal, eui64, stable, dynamic", name)
+	return 0, fmt.Errorf("unknown scheme %q; want one of %s", name, strings.Join(schemeNames[:], ", "))
 }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -1,4 +1,4 @@
-package app
+package form
 
 import (
 	"encoding/json"

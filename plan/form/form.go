@@ -1,4 +1,10 @@
-package app
+// Package form is a plan file seen as a form: the prefix, the domain and
+// each subnet and host as fields tied to the YAML they came from. Edits
+// splice the text instead of writing the document anew, so comments,
+// layout and whatever the form does not show survive byte for byte. The
+// browser's form view is built on it; it has no go-app in it, so it is
+// tested without a browser.
+package form
 
 import (
 	"fmt"
@@ -6,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ip6plan/ip6plan/plan"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -30,8 +37,8 @@ type Form struct {
 	json    bool   // the plan is JSON: new keys and strings are quoted
 	Prefix  Field
 	Domain  Field
-	Subnets []FormSubnet
-	Hosts   []FormHost
+	Subnets []Subnet
+	Hosts   []Host
 	Err     string // why the text cannot be edited as a form
 }
 
@@ -39,14 +46,14 @@ type Form struct {
 type Field struct {
 	ID    string // "prefix", "domain", "s2.size", "h0.address"
 	Value string
-	key   string
+	Key   string     // its key in the plan file: "prefix", "size", "roles"
 	m     *yaml.Node // the mapping that holds it
 	line  int        // where its value is, or its mapping when absent
 	col   int
 }
 
-// A FormSubnet is one subnet of the form, at any depth.
-type FormSubnet struct {
+// A Subnet is one subnet of the form, at any depth.
+type Subnet struct {
 	Index               int
 	Path                string
 	Depth               int
@@ -57,8 +64,8 @@ type FormSubnet struct {
 	parent, pkey        *yaml.Node // the sequence that holds it, and its key
 }
 
-// A FormHost is one host of the form.
-type FormHost struct {
+// A Host is one host of the form.
+type Host struct {
 	Index                        int
 	Subnet                       string // the path of its subnet
 	Name, Scheme, Address, Roles Field
@@ -67,35 +74,35 @@ type FormHost struct {
 	parent, pkey                 *yaml.Node
 }
 
-// Schemes lists the host schemes the form offers ("" is the default).
-var Schemes = []string{"", "sequential", "service", "ipv4", "ipv4-decimal", "eui64", "stable", "dynamic"}
+// Schemes lists the host schemes the form offers: "" for the default
+// (an explicit address, or sequential without one), then every scheme a
+// plan file may name but explicit, which an address implies.
+func Schemes() []string {
+	out := []string{""}
+	for _, s := range plan.Schemes() {
+		if s != plan.SchemeExplicit {
+			out = append(out, s.String())
+		}
+	}
+	return out
+}
 
-// ParseForm reads plan text into a Form. Text that is not a YAML (or JSON)
+// Parse reads plan text into a Form. Text that is not a YAML (or JSON)
 // mapping gives a Form with Err set.
-func ParseForm(src string) *Form {
+func Parse(src string) *Form {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
 		f := &Form{src: src}
 		f.Err = "the text is not YAML the form can edit; fix it in the text view: " + err.Error()
 		return f
 	}
-	return formOf(src, &doc)
+	return FromDocument(src, &doc)
 }
 
-// Form returns the form of the plan text. It is made from the Draft's
-// YAML document when that is the current text's, so that a big plan is
-// not read a second time for the form; otherwise the text is read again.
-func (d *Doc) Form() *Form {
-	if d.draft != nil && d.draft.Document() != nil && string(d.draft.Text()) == d.Source {
-		return formOf(d.Source, d.draft.Document())
-	}
-	return ParseForm(d.Source)
-}
-
-// formOf makes the Form of src from doc, its YAML document as yaml.v3
-// reads it (from ParseForm, or a plan.Draft's Document), which it only
-// reads.
-func formOf(src string, doc *yaml.Node) *Form {
+// FromDocument makes the Form of src from doc, its YAML document as
+// yaml.v3 reads it (a plan.Draft's Document, say), which it only reads:
+// a big plan is then not read a second time for its form.
+func FromDocument(src string, doc *yaml.Node) *Form {
 	f := &Form{src: src, lines: make([]int, 1, 1+strings.Count(src, "\n")), doc: *doc}
 	for i := 0; i < len(src); i++ {
 		if src[i] == '\n' {
@@ -135,7 +142,7 @@ func lookup(m *yaml.Node, key string) *yaml.Node {
 }
 
 func field(id string, m *yaml.Node, key string) Field {
-	f := Field{ID: id, key: key, m: m, line: m.Line, col: m.Column}
+	f := Field{ID: id, Key: key, m: m, line: m.Line, col: m.Column}
 	if v := lookup(m, key); v != nil {
 		f.line, f.col = v.Line, v.Column
 		switch v.Kind {
@@ -179,7 +186,7 @@ func (f *Form) walk(m *yaml.Node, path string, depth int) {
 		if path != "" {
 			p = path + "/" + name.Value
 		}
-		fs := FormSubnet{Index: i, Path: p, Depth: depth, Name: name,
+		fs := Subnet{Index: i, Path: p, Depth: depth, Name: name,
 			Size: field(id+".size", s, "size"), Purpose: field(id+".purpose", s, "purpose"),
 			m: s, line: s.Line, col: s.Column, last: lastLine(s), parent: seq, pkey: key}
 		fs.HostsOK = fs.Size.Value == "64"
@@ -192,7 +199,7 @@ func (f *Form) walk(m *yaml.Node, path string, depth int) {
 				}
 				j := len(f.Hosts)
 				hid := "h" + strconv.Itoa(j)
-				f.Hosts = append(f.Hosts, FormHost{Index: j, Subnet: p,
+				f.Hosts = append(f.Hosts, Host{Index: j, Subnet: p,
 					Name: field(hid+".name", h, "name"), Scheme: field(hid+".scheme", h, "scheme"),
 					Address: field(hid+".address", h, "address"), Roles: field(hid+".roles", h, "roles"),
 					m: h, line: h.Line, col: h.Column, last: lastLine(h), parent: hosts, pkey: hkey})
@@ -216,36 +223,28 @@ func (f *Form) fields() []*Field {
 	return fs
 }
 
-// Attach sorts problems by the form element they belong to: a field ID
-// when a problem points at a field's value, "s<i>" or "h<i>" when it
-// points elsewhere inside a subnet or host, and "" for the plan as a whole.
-func (f *Form) Attach(problems []Problem) map[string][]string {
-	out := map[string][]string{}
-	for _, p := range problems {
-		id := f.owner(p)
-		out[id] = append(out[id], p.Msg)
-	}
-	return out
-}
-
-func (f *Form) owner(p Problem) string {
-	if p.Line == 0 {
+// Owner returns the form element that a problem at line and col (1-based,
+// as plan errors give them) belongs to: a field ID when it points at a
+// field's value, "s<i>" or "h<i>" when it points elsewhere inside a subnet
+// or host, and "" for the plan as a whole (line 0 included).
+func (f *Form) Owner(line, col int) string {
+	if line == 0 {
 		return ""
 	}
 	for _, fd := range f.fields() {
-		if fd.line == p.Line && fd.col == p.Col && lookup(fd.m, fd.key) != nil {
+		if fd.line == line && fd.col == col && lookup(fd.m, fd.Key) != nil {
 			return fd.ID
 		}
 	}
 	// The innermost host or subnet whose text holds the position.
 	for _, h := range f.Hosts {
-		if p.Line >= h.line && p.Line <= h.last && (p.Line > h.line || p.Col >= h.col) {
+		if line >= h.line && line <= h.last && (line > h.line || col >= h.col) {
 			return "h" + strconv.Itoa(h.Index)
 		}
 	}
 	best := ""
 	for _, s := range f.Subnets {
-		if p.Line >= s.line && p.Line <= s.last && (p.Line > s.line || p.Col >= s.col) {
+		if line >= s.line && line <= s.last && (line > s.line || col >= s.col) {
 			best = "s" + strconv.Itoa(s.Index) // later subnets are deeper
 		}
 	}
@@ -263,7 +262,7 @@ func (f *Form) Set(id, value string) error {
 		if fd.ID != id {
 			continue
 		}
-		e, err := f.setKey(fd.m, fd.key, value, fd.key == "roles")
+		e, err := f.setKey(fd.m, fd.Key, value, fd.Key == "roles")
 		if err != nil {
 			return fmt.Errorf("%s: %w", id, err)
 		}

@@ -1,4 +1,4 @@
-package app
+package form
 
 import (
 	"errors"
@@ -34,7 +34,7 @@ func (f *Form) fresh() error {
 		return errors.New(f.Err)
 	}
 	if f.edited {
-		*f = *ParseForm(f.src)
+		*f = *Parse(f.src)
 		if f.Err != "" {
 			return errors.New(f.Err)
 		}

@@ -1,4 +1,4 @@
-package app
+package form
 
 import (
 	"bytes"
@@ -113,12 +113,12 @@ func TestFormSplice(t *testing.T) {
 	for iter := range 3000 {
 		g := &planGen{r: r, json: iter%5 == 4}
 		src := g.plan()
-		f := ParseForm(src)
+		f := Parse(src)
 		if f.Err != "" {
 			t.Fatalf("%s\n%s", f.Err, src)
 		}
-		o := ParseForm(src)    // the oracle edits its nodes
-		base := ParseForm(src) // positions in src
+		o := Parse(src)    // the oracle edits its nodes
+		base := Parse(src) // positions in src
 		var op string
 		var err error
 		lo, hi := 0, len(src) // where the edit may change the text
@@ -178,7 +178,7 @@ func TestFormSplice(t *testing.T) {
 			v := propValues[r.IntN(len(propValues))]
 			op = fmt.Sprintf("Set(%q, %q)", fs[i].ID, v)
 			err = f.Set(fs[i].ID, v)
-			oracleSet(os[i].m, os[i].key, strings.TrimSpace(v), os[i].key == "roles")
+			oracleSet(os[i].m, os[i].Key, strings.TrimSpace(v), os[i].Key == "roles")
 			if fs[i].m != f.root() {
 				for _, s := range f.Subnets {
 					if s.m == fs[i].m {
@@ -221,7 +221,7 @@ func TestFormSplice(t *testing.T) {
 		if p < lo || len(src)-s > hi && len(src)-s > p {
 			t.Errorf("%s: changed bytes %d..%d, outside the item's %d..%d\n--- before:\n%s--- after:\n%s", op, p, len(src)-s, lo, hi, src, got)
 		}
-		if ParseForm(got).Err != "" {
+		if Parse(got).Err != "" {
 			t.Errorf("%s: no form of the new text", op)
 		}
 	}
@@ -236,7 +236,7 @@ func TestFormSpliceRefuses(t *testing.T) {
 		{"prefix: 2001:db8::/48\nsubnets:\n  - name: a\n    purpose: \"mail\n      x\"\n", "s0.purpose"},
 		{"prefix: 2001:db8::/48\nsubnets:\n  - name: &x a\n", "s0.name"},
 	} {
-		f := ParseForm(tc.src)
+		f := Parse(tc.src)
 		if err := f.Set(tc.id, "lan"); err == nil {
 			t.Errorf("%q: Set gave no error, text\n%s", tc.src, f.Text())
 		}

@@ -1,10 +1,12 @@
-package app
+package form
 
 import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/ip6plan/ip6plan/plan"
 )
 
 // formShape is what a Form knows of its text: every field with its value
@@ -24,24 +26,25 @@ func formShape(f *Form) string {
 	return b.String()
 }
 
-// A Doc's Form, made from its Draft's YAML document, is the Form that
+// A Form made from a plan.Draft's YAML document, is the Form that
 // reading the text again gives, and edits it the same way, over random
 // plans and random sequences of form edits (each then read by the Draft,
 // mostly in part).
-func TestFormFromDraftMatchesParseForm(t *testing.T) {
+func TestFormFromDraftMatchesParse(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	steps, fromDraft := 0, 0
 	for iter := range 600 {
 		g := &planGen{r: r, json: iter%5 == 4}
-		d := &Doc{}
-		d.SetSource(g.plan())
+		draft, src := plan.NewDraft("plan.yaml"), g.plan()
+		draft.Parse([]byte(src))
 		for step := range 12 {
-			a, b := d.Form(), ParseForm(d.Source)
-			if d.draft.Document() != nil {
+			a, b := Parse(src), Parse(src)
+			if doc := draft.Document(); doc != nil && string(draft.Text()) == src {
+				a = FromDocument(src, doc)
 				fromDraft++
 			}
 			if sa, sb := formShape(a), formShape(b); sa != sb {
-				t.Fatalf("iter %d step %d: the Draft's form differs\n%s\n--- read again:\n%s\n--- text:\n%s", iter, step, sa, sb, d.Source)
+				t.Fatalf("iter %d step %d: the Draft's form differs\n%s\n--- read again:\n%s\n--- text:\n%s", iter, step, sa, sb, src)
 			}
 			if a.Err != "" || len(a.Subnets) == 0 {
 				break
@@ -68,12 +71,13 @@ func TestFormFromDraftMatchesParseForm(t *testing.T) {
 				ea, eb = a.Set(id, v), b.Set(id, v)
 			}
 			if fmt.Sprint(ea) != fmt.Sprint(eb) || a.Text() != b.Text() {
-				t.Fatalf("iter %d step %d: %s differs: %v / %v\n--- text:\n%s--- got:\n%s--- want:\n%s", iter, step, op, ea, eb, d.Source, a.Text(), b.Text())
+				t.Fatalf("iter %d step %d: %s differs: %v / %v\n--- text:\n%s--- got:\n%s--- want:\n%s", iter, step, op, ea, eb, src, a.Text(), b.Text())
 			}
 			if ea != nil {
 				break
 			}
-			d.SetSource(a.Text())
+			src = a.Text()
+			draft.Parse([]byte(src))
 			steps++
 		}
 	}
