@@ -26,9 +26,10 @@ import (
 // wasm (over 6%), for nothing: re-planning and redrawing 65,536 subnets
 // measures the same with or without (testdata/bench-web.sh, three runs
 // each). app is mostly calls into go-app and plan, so it goes without
-// too (-11 KB gzip): the form of 65,536 subnets, its heaviest work, was
-// made as fast either way (best of six native runs, 75 ms inlined, 67 ms
-// without). The packages that parse and allocate (runtime, strings,
+// too (-11 KB gzip), and so does plan/form, the form model that grew up
+// in it (-5.6 KB gzip): the form of 65,536 subnets, its heaviest work,
+// was made as fast either way (best of six native runs, 75 ms inlined,
+// 67 ms without). The packages that parse and allocate (runtime, strings,
 // strconv, slices, maps, net/netip, yaml, plan) keep it: turning it off
 // everywhere doubles the time to re-plan; plan alone costs 18% of it;
 // yaml alone (-19 KB) made a pasted plan read 8% slower and 4 of 30
@@ -51,6 +52,7 @@ var WasmFlags = []string{
 	"-gcflags=github.com/google/uuid=-l",
 	"-gcflags=github.com/ip6plan/ip6plan/records/...=-l",
 	"-gcflags=github.com/ip6plan/ip6plan/app=-l",
+	"-gcflags=github.com/ip6plan/ip6plan/plan/form=-l",
 	"-gcflags=github.com/maxence-charriere/go-app/v10/...=-l",
 }
 
