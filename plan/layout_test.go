@@ -7,8 +7,8 @@ import (
 )
 
 // TestDependencyDirection holds the module to its layout (STYLE.md): the
-// arrows point one way, plan ← records ← app ← cmd, and nothing imports
-// a command; go-app is linked only by the browser packages; and the core
+// arrows point one way, ip6 ← plan ← records ← app ← cmd, and nothing
+// imports a command; go-app is linked only by the browser packages; and the core
 // does no I/O of its own, so that it runs unchanged in the browser: os,
 // os/exec, net and syscall appear only in the packages whose job is I/O.
 // It reads the imports of every package with go list (tests' imports
@@ -52,6 +52,8 @@ func TestDependencyDirection(t *testing.T) {
 			switch {
 			case strings.HasPrefix(imp, module+"cmd/") && !strings.HasPrefix(pkg, module+"cmd/"):
 				t.Errorf("%s imports the command %s", pkg, imp)
+			case pkg == module+"plan/ip6" && strings.HasPrefix(imp, module):
+				t.Errorf("plan/ip6 imports %s: the IPv6 toolkit is the bottom layer and knows nothing of plans", imp)
 			case strings.HasPrefix(imp, module) && layer(imp) > layer(pkg):
 				t.Errorf("%s imports %s, against plan ← records ← app ← cmd", pkg, imp)
 			case strings.HasPrefix(imp, "github.com/maxence-charriere/go-app/") && !browser[pkg]:
