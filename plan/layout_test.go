@@ -11,8 +11,9 @@ import (
 // imports a command; go-app is linked only by the browser packages; and the core
 // does no I/O of its own, so that it runs unchanged in the browser: os,
 // os/exec, net and syscall appear only in the packages whose job is I/O.
-// It reads the imports of every package with go list (tests' imports
-// aside: a test may run a real tool).
+// The test helpers of plan/plantest are for tests only: no package
+// imports them outside its _test.go files. It reads the imports of every
+// package with go list (tests' imports aside: a test may run a real tool).
 func TestDependencyDirection(t *testing.T) {
 	const module = "github.com/ip6plan/ip6plan/"
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, module+"...").Output()
@@ -28,8 +29,9 @@ func TestDependencyDirection(t *testing.T) {
 		return -1
 	}
 	// Where I/O is the point: plans and locks on disk, the network, the
-	// test helper that runs real tools, and the commands.
-	io := []string{"plan/planfile", "plan/tooltest", "records/live", "cmd"}
+	// test helpers that run real tools and read the shipped example, and
+	// the commands.
+	io := []string{"plan/planfile", "plan/tooltest", "plan/plantest", "records/live", "cmd"}
 	doesIO := func(pkg string) bool {
 		rel := strings.TrimPrefix(pkg, module)
 		for _, p := range io {
@@ -50,6 +52,8 @@ func TestDependencyDirection(t *testing.T) {
 		}
 		for _, imp := range imports {
 			switch {
+			case imp == module+"plan/plantest":
+				t.Errorf("%s imports plan/plantest in a file that is not a _test.go file; its helpers are for tests only", pkg)
 			case strings.HasPrefix(imp, module+"cmd/") && !strings.HasPrefix(pkg, module+"cmd/"):
 				t.Errorf("%s imports the command %s", pkg, imp)
 			case pkg == module+"plan/ip6" && strings.HasPrefix(imp, module):
