@@ -3,11 +3,13 @@ package app
 import (
 	"os"
 	"testing"
+
+	"github.com/ip6plan/ip6plan/plan/plantest"
 )
 
 // The embedded example must be the shipped one, byte for byte.
 func TestExampleIsShipped(t *testing.T) {
-	want, err := os.ReadFile("../testdata/example.yaml")
+	want, err := os.ReadFile(plantest.ExamplePath(t))
 	if err != nil {
 		t.Fatal(err)
 	}

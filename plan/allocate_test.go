@@ -20,7 +20,9 @@ var update = flag.Bool("update", false, "update the golden files in testdata")
 
 const examplePlan = "../testdata/example.yaml"
 
-// parseExample parses the shipped example plan.
+// parseExample parses the shipped example plan. It and allocate are
+// package plan's own copies of plantest.Example and plantest.Alloc, which
+// import plan and so cannot be used here.
 func parseExample(t *testing.T) *Plan {
 	t.Helper()
 	data, err := os.ReadFile(examplePlan)
@@ -293,7 +295,8 @@ func TestAllocateErrors(t *testing.T) {
 	}
 }
 
-// allocate parses the plan text in and allocates it with lock.
+// allocate parses the plan text in and allocates it with lock (see
+// parseExample on why it is not plantest.Alloc).
 func allocate(t *testing.T, in string, lock *Lock) *Allocation {
 	t.Helper()
 	p, err := ParseFile("plan.yaml", []byte(in))

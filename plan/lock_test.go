@@ -399,14 +399,7 @@ subnet 2001:db8:d6:2::/64 c
 }
 
 func TestIsLockText(t *testing.T) {
-	p, err := ParseFile("plan.yaml", []byte("prefix: 2001:db8::/48\nsubnets: [{name: a, size: 64}]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Allocate(p, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := allocate(t, "prefix: 2001:db8::/48\nsubnets: [{name: a, size: 64}]\n", nil)
 	for _, tc := range []struct {
 		text string
 		want bool

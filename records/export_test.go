@@ -1,11 +1,5 @@
 package records
 
-import (
-	"testing"
-
-	"github.com/ip6plan/ip6plan/plan"
-)
-
 // Helpers of the package's own tests, for its external tests, which can
 // import records/spf.
 var (
@@ -15,5 +9,3 @@ var (
 )
 
 const SerialForTest = testSerial
-
-func AllocateForTest(t testing.TB, src string) *plan.Allocation { return allocate(t, src) }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/ip6plan/ip6plan/plan/tooltest"
 )
 
@@ -21,7 +22,7 @@ import (
 func TestTinydnsDataLoads(t *testing.T) {
 	data := tooltest.Look(t, "tinydns-data", "tinydns")
 	get := tooltest.Look(t, "tinydns-get", "tinydns")
-	a := loadExample(t)
+	a := plantest.Example(t)
 	cfg, err := ConfigFor(a.Plan, testSerial)
 	require.NoError(t, err)
 	zones, err := ReverseZonesOf(a, 56)
@@ -48,7 +49,7 @@ func TestTinydnsDataLoads(t *testing.T) {
 
 // TestTinydnsLines decodes the 6 and generic lines back into addresses.
 func TestTinydnsLines(t *testing.T) {
-	a := loadExample(t)
+	a := plantest.Example(t)
 	cfg, err := ConfigFor(a.Plan, testSerial)
 	require.NoError(t, err)
 	zones, err := ReverseZonesOf(a, 0)

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/ip6plan/ip6plan/plan/tooltest"
 )
 
@@ -39,22 +40,6 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 const testSerial = 2026112801
-
-func allocate(t testing.TB, src string) *plan.Allocation {
-	t.Helper()
-	p, err := plan.ParseFile("plan.yaml", []byte(src))
-	require.NoError(t, err)
-	a, err := plan.Allocate(p, nil)
-	require.NoError(t, err)
-	return a
-}
-
-func loadExample(t testing.TB) *plan.Allocation {
-	t.Helper()
-	data, err := os.ReadFile("../testdata/example.yaml")
-	require.NoError(t, err)
-	return allocate(t, string(data))
-}
 
 // zoneFiles writes every reverse zone of a and returns them by zone name,
 // in order.
@@ -126,7 +111,7 @@ func checkPTRs(t *testing.T, a *plan.Allocation, zones []ReverseZone, files map[
 }
 
 func TestExampleZones(t *testing.T) {
-	a := loadExample(t)
+	a := plantest.Example(t)
 	for _, split := range []int{0, 56} {
 		t.Run(fmt.Sprintf("split/%d", split), func(t *testing.T) {
 			zones, files := zoneFiles(t, a, split)
@@ -146,7 +131,7 @@ func TestExampleZones(t *testing.T) {
 }
 
 func TestExampleForward(t *testing.T) {
-	a := loadExample(t)
+	a := plantest.Example(t)
 	cfg, err := ConfigFor(a.Plan, testSerial)
 	require.NoError(t, err)
 	rrs := ForwardRecords(HostsOf(a), cfg.TTL)
@@ -172,7 +157,7 @@ func TestExampleForward(t *testing.T) {
 }
 
 func TestExampleOtherFormats(t *testing.T) {
-	a := loadExample(t)
+	a := plantest.Example(t)
 	cfg, err := ConfigFor(a.Plan, testSerial)
 	require.NoError(t, err)
 	zones, err := ReverseZonesOf(a, 56)
@@ -233,7 +218,7 @@ subnets:
 		if bits == 64 {
 			src = strings.Replace(src, "  - {name: web, size: 64, hosts: [{name: www}]}\n", "", 1)
 		}
-		a := allocate(t, src)
+		a := plantest.Alloc(t, src)
 		zones, files := zoneFiles(t, a, 0)
 		want := 1
 		if bits%4 != 0 {

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/ip6plan/ip6plan/plan/tooltest"
 	"github.com/ip6plan/ip6plan/records"
 	"github.com/ip6plan/ip6plan/records/spf"
@@ -28,7 +29,7 @@ func completePlan(t testing.TB) *plan.Allocation {
 	t.Helper()
 	data, err := os.ReadFile("testdata/complete.yaml")
 	require.NoError(t, err)
-	return records.AllocateForTest(t, string(data))
+	return plantest.Alloc(t, string(data))
 }
 
 func zonesOf(t testing.TB, a *plan.Allocation, opt records.ZoneOptions) *records.ZoneSet {
@@ -589,7 +590,7 @@ func TestZoneSetLongTXT(t *testing.T) {
 func TestZoneSetSPFChain(t *testing.T) {
 	data, err := os.ReadFile("testdata/chain.yaml")
 	require.NoError(t, err)
-	a := records.AllocateForTest(t, string(data))
+	a := plantest.Alloc(t, string(data))
 	want, err := spf.TXTRecords(a)
 	require.NoError(t, err)
 	require.Greater(t, len(want), 40+1, "a top record, the records it includes, and 40 HELO names")

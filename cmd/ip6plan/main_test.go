@@ -14,6 +14,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/plantest"
 )
 
 func TestMain(m *testing.M) {
@@ -102,7 +103,7 @@ func mklock() {
 // status they must give. The shipped example plan is copied into each
 // script's directory as example.yaml.
 func TestScripts(t *testing.T) {
-	example, err := os.ReadFile(filepath.Join("..", "..", "testdata", "example.yaml"))
+	example, err := os.ReadFile(plantest.ExamplePath(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,33 +15,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ip6plan/ip6plan/plan"
-	"github.com/ip6plan/ip6plan/plan/planfile"
+	"github.com/ip6plan/ip6plan/plan/plantest"
 )
 
 var updateConfig = flag.Bool("update-config", false, "rewrite the golden files in testdata")
-
-// example allocates the shipped example plan with its lock, as a user
-// running ip6plan on it sees it.
-func example(t testing.TB) *plan.Allocation {
-	t.Helper()
-	p, err := planfile.Read(filepath.Join("..", "..", "testdata", "example.yaml"), nil)
-	require.NoError(t, err)
-	lock, err := planfile.ReadLock(filepath.Join("..", "..", "testdata", "example.lock"))
-	require.NoError(t, err)
-	a, err := plan.Allocate(p, lock)
-	require.NoError(t, err)
-	return a
-}
-
-// parse allocates a plan given as text.
-func parse(t testing.TB, text string) *plan.Allocation {
-	t.Helper()
-	p, err := plan.ParseFile("plan.yaml", []byte(text))
-	require.NoError(t, err)
-	a, err := plan.Allocate(p, nil)
-	require.NoError(t, err)
-	return a
-}
 
 // mailHosts are the two senders of the example's transactional stream,
 // carried by one machine.
@@ -84,7 +61,7 @@ func archive(files []File) []byte {
 // with -update-config to rewrite testdata/*.txtar after a deliberate
 // change, and review the diff.
 func TestGolden(t *testing.T) {
-	a := example(t)
+	a := plantest.Example(t)
 	for _, tc := range goldenCases {
 		t.Run(tc.name, func(t *testing.T) {
 			files, err := Generate(tc.kind, a, Options{Hosts: tc.hosts, Iface: tc.iface})
@@ -107,7 +84,7 @@ func TestGolden(t *testing.T) {
 // unique, every selected address is in the output, and nothing is
 // written for hosts that were not selected.
 func TestInvariants(t *testing.T) {
-	a := example(t)
+	a := plantest.Example(t)
 	selections := [][]string{{"mta1"}, mailHosts, {"mta3", "bulk1", "bulk2"}, {"submit", "mta1"}}
 	for _, kind := range Kinds() {
 		for _, hosts := range selections {
@@ -163,7 +140,7 @@ func selected(a *plan.Allocation, names []string, path string) bool {
 }
 
 func TestGenerateErrors(t *testing.T) {
-	a := example(t)
+	a := plantest.Example(t)
 	tests := []struct {
 		name string
 		kind Kind
@@ -194,7 +171,7 @@ func TestGenerateErrors(t *testing.T) {
 // refuse a machine none of whose subnets has a gateway, naming the
 // subnet; MTA and firewall kinds do not need one.
 func TestMissingGateway(t *testing.T) {
-	a := parse(t, `prefix: 2001:db8:d6::/48
+	a := plantest.Alloc(t, `prefix: 2001:db8:d6::/48
 domain: example.com
 subnets:
   - name: mail
@@ -226,7 +203,7 @@ subnets:
 }
 
 func TestGateway(t *testing.T) {
-	a := example(t)
+	a := plantest.Example(t)
 	for _, s := range a.Subnets {
 		g := s.Gateway()
 		switch s.Path {
@@ -241,7 +218,7 @@ func TestGateway(t *testing.T) {
 }
 
 func TestLookup(t *testing.T) {
-	a := example(t)
+	a := plantest.Example(t)
 	for _, name := range []string{"mta1", "MTA1", "mta1.example.com", "mta1.example.com.", "mail-transactional/mta1"} {
 		h, err := Lookup(a, name)
 		require.NoError(t, err, name)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/plantest"
 )
 
 // scanLookup is the obvious Lookup: every host compared with the name.
@@ -38,7 +39,7 @@ func scanLookup(a *plan.Allocation, name string) (string, error) {
 // names that match two hosts: "mx" is one host's name and, as "mx.", the
 // FQDN of another.
 func TestIndexLookupMatchesScan(t *testing.T) {
-	a := parse(t, `prefix: 2001:db8::/48
+	a := plantest.Alloc(t, `prefix: 2001:db8::/48
 domain: example.com
 subnets:
   - name: a
@@ -76,7 +77,7 @@ func manySenders(t testing.TB, n int) *plan.Allocation {
 		}
 		fmt.Fprintf(&b, "      - {name: mta%d, roles: [outbound]}\n", i)
 	}
-	return parse(t, b.String())
+	return plantest.Alloc(t, b.String())
 }
 
 // BenchmarkReadiness and BenchmarkGenerateEveryHost grow with the hosts,

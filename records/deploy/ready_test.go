@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/plantest"
 )
 
 var items = []string{ItemStatic, ItemStream, ItemPTR, ItemHELO, ItemSPF, ItemShared}
@@ -29,7 +30,7 @@ func statuses(checks []Check) map[string]map[string]Status {
 // except that its addresses are documentation space and bulk1's is
 // EUI-64, both warnings; every sender gets every item, in order.
 func TestReadinessExample(t *testing.T) {
-	a := example(t)
+	a := plantest.Example(t)
 	checks := Readiness(a)
 	var senders []string
 	for _, h := range a.Hosts {
@@ -218,7 +219,7 @@ subnets:
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a := parse(t, tc.plan)
+			a := plantest.Alloc(t, tc.plan)
 			if tc.mutate != nil {
 				tc.mutate(a)
 			}
@@ -242,7 +243,7 @@ func TestStatusString(t *testing.T) {
 // TestReadinessOutsideMessage: the PTR item of a host named outside the
 // domain says why it is not a pass and what to do.
 func TestReadinessOutsideMessage(t *testing.T) {
-	a := parse(t, `prefix: 2001:db8:d6::/48
+	a := plantest.Alloc(t, `prefix: 2001:db8:d6::/48
 domain: example.com
 subnets:
   - name: mail

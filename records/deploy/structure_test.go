@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
@@ -31,7 +32,7 @@ var structureSelections = []struct {
 // forEach runs check on the files of kind for each structure selection,
 // with the machine they were made for.
 func forEach(t *testing.T, kind Kind, check func(t *testing.T, m *machine, f File)) {
-	a := example(t)
+	a := plantest.Example(t)
 	for _, sel := range structureSelections {
 		t.Run(strings.Join(sel.hosts, "+"), func(t *testing.T) {
 			opt := Options{Hosts: sel.hosts, Iface: sel.iface}

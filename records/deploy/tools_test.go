@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/ip6plan/ip6plan/plan/tooltest"
 )
 
@@ -87,7 +88,7 @@ func postconfParams(out string) map[string]string {
 // appear there.
 func TestPostconf(t *testing.T) {
 	postconf := tooltest.Look(t, "postconf", "postfix")
-	a := example(t)
+	a := plantest.Example(t)
 
 	t.Run("control", func(t *testing.T) {
 		t.Parallel()
@@ -169,7 +170,7 @@ subnets:
 func TestNft(t *testing.T) {
 	nft := tooltest.Look(t, "nft", "nftables")
 	t.Run("control", func(t *testing.T) {
-		files, err := Generate(Nftables, example(t), Options{Hosts: []string{"mta1"}})
+		files, err := Generate(Nftables, plantest.Example(t), Options{Hosts: []string{"mta1"}})
 		require.NoError(t, err)
 		files[0].Content = strings.Replace(files[0].Content, "nd-neighbor-solicit", "nd-neighbour-solicit", 1)
 		p := writeFiles(t, t.TempDir(), files)["ip6plan.nft"]
@@ -187,9 +188,9 @@ func TestNft(t *testing.T) {
 		assert.Empty(t, stderr)
 	}
 	for _, hosts := range toolSelections {
-		t.Run(strings.Join(hosts, "+"), func(t *testing.T) { check(t, example(t), hosts) })
+		t.Run(strings.Join(hosts, "+"), func(t *testing.T) { check(t, plantest.Example(t), hosts) })
 	}
-	t.Run("relay", func(t *testing.T) { check(t, parse(t, firewallPlan), []string{"relay1", "box", "quiet"}) })
+	t.Run("relay", func(t *testing.T) { check(t, plantest.Alloc(t, firewallPlan), []string{"relay1", "box", "quiet"}) })
 }
 
 // TestIP6tablesRestore checks the ip6tables rules with
@@ -205,7 +206,7 @@ func TestIP6tablesRestore(t *testing.T) {
 	for _, tool := range tools {
 		t.Run(filepath.Base(tool), func(t *testing.T) {
 			t.Run("control", func(t *testing.T) {
-				files, err := Generate(IP6tables, example(t), Options{Hosts: []string{"mta1"}})
+				files, err := Generate(IP6tables, plantest.Example(t), Options{Hosts: []string{"mta1"}})
 				require.NoError(t, err)
 				files[0].Content = strings.Replace(files[0].Content, "neighbour-solicitation", "nd-neighbor-solicit", 1) // nft's name
 				p := writeFiles(t, t.TempDir(), files)["rules.v6"]
@@ -223,9 +224,9 @@ func TestIP6tablesRestore(t *testing.T) {
 				assert.Empty(t, stderr)
 			}
 			for _, hosts := range toolSelections {
-				t.Run(strings.Join(hosts, "+"), func(t *testing.T) { check(t, example(t), hosts) })
+				t.Run(strings.Join(hosts, "+"), func(t *testing.T) { check(t, plantest.Example(t), hosts) })
 			}
-			t.Run("relay", func(t *testing.T) { check(t, parse(t, firewallPlan), []string{"relay1", "box", "quiet"}) })
+			t.Run("relay", func(t *testing.T) { check(t, plantest.Alloc(t, firewallPlan), []string{"relay1", "box", "quiet"}) })
 		})
 	}
 }
@@ -237,7 +238,7 @@ func TestIP6tablesRestore(t *testing.T) {
 // networkd.
 func TestNetplanGenerate(t *testing.T) {
 	netplan := tooltest.Look(t, "netplan", "netplan.io")
-	a := example(t)
+	a := plantest.Example(t)
 	t.Run("control", func(t *testing.T) {
 		root := t.TempDir()
 		dir := filepath.Join(root, "etc", "netplan")
@@ -314,7 +315,7 @@ func TestSendmailM4(t *testing.T) {
 		_, stderr, _ := build(t, "CLIENT_OPTIONS(`Family=inet6, Addr=2001:db8::1'\n")
 		assert.NotEmpty(t, stderr, "m4 must complain about an unclosed macro call")
 	})
-	a := example(t)
+	a := plantest.Example(t)
 	for _, hosts := range [][]string{mailHosts, {"mta3", "submit"}} {
 		t.Run(strings.Join(hosts, "+"), func(t *testing.T) {
 			files, err := Generate(Sendmail, a, Options{Hosts: hosts})
@@ -348,7 +349,7 @@ func TestExim(t *testing.T) {
 			t.Skip("exim4 is not installed (apt-get install -y exim4-daemon-light; it replaces postfix, which the other tests need)")
 		}
 	}
-	a := example(t)
+	a := plantest.Example(t)
 	files, err := Generate(Exim, a, Options{Hosts: mailHosts})
 	require.NoError(t, err)
 	conf := "primary_hostname = mta1.example.com\nbegin routers\ndnslookup:\n  driver = dnslookup\n  transport = remote_smtp_mail_transactional_mta1\n  no_more\nbegin transports\n" + files[0].Content

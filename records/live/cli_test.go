@@ -17,6 +17,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ip6plan/ip6plan/plan/planfile"
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/ip6plan/ip6plan/records/live"
 	"github.com/ip6plan/ip6plan/records/live/namedtest"
 )
@@ -59,10 +61,10 @@ func runCLI(t *testing.T, bin string, args ...string) (string, string, int) {
 func TestCLICheck(t *testing.T) {
 	namedtest.Path(t)
 	bin := buildCLI(t)
-	a := examplePlan(t)
-	planFile := filepath.Join("..", "..", "testdata", "example.yaml")
+	a := plantest.Example(t)
+	planFile := plantest.ExamplePath(t)
 	lock := filepath.Join(t.TempDir(), "example.lock")
-	shipped, err := os.ReadFile(filepath.Join("..", "..", "testdata", "example.lock"))
+	shipped, err := os.ReadFile(planfile.LockPath(planFile))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(lock, shipped, 0o644))
 

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/ip6plan/ip6plan/records"
 	"github.com/ip6plan/ip6plan/records/live"
 	"github.com/ip6plan/ip6plan/records/spf"
@@ -47,7 +48,7 @@ func fakeOf(d *deployment) *fake {
 // TestCheck covers what named cannot easily be made to answer: several
 // PTRs, answers that fail, MX edge cases.
 func TestCheck(t *testing.T) {
-	a := examplePlan(t)
+	a := plantest.Example(t)
 	mta1 := netip.MustParseAddr("2001:db8:d6:25::25")
 	for _, tc := range []struct {
 		name   string
@@ -144,7 +145,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestCheckNeedsDomain(t *testing.T) {
-	a := examplePlan(t)
+	a := plantest.Example(t)
 	p := *a.Plan
 	p.Domain = ""
 	b := *a

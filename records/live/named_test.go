@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/ip6plan/ip6plan/records/live"
 	"github.com/ip6plan/ip6plan/records/live/dnsclient"
 	"github.com/ip6plan/ip6plan/records/live/namedtest"
@@ -24,7 +25,7 @@ import (
 // wants Check to fail exactly the items each fault breaks.
 func TestCheckNamed(t *testing.T) {
 	namedtest.Path(t)
-	a := examplePlan(t)
+	a := plantest.Example(t)
 	var senders []string
 	for _, h := range a.Hosts {
 		if h.Host.IsSender() {

@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ip6plan/ip6plan/plan"
-	"github.com/ip6plan/ip6plan/plan/planfile"
 	"github.com/ip6plan/ip6plan/records"
 	"github.com/ip6plan/ip6plan/records/live"
 	"github.com/ip6plan/ip6plan/records/live/namedtest"
@@ -57,25 +55,6 @@ func servers(t testing.TB, zones []namedtest.Zone, resolverPort uint16) (auth, r
 }
 
 const soa = "$TTL 3600\n@\tSOA\tns.root. hostmaster.root. 1 3600 600 86400 300\n"
-
-// examplePlan allocates the shipped example plan with its shipped lock.
-func examplePlan(t testing.TB) *plan.Allocation {
-	t.Helper()
-	path := filepath.Join("..", "..", "testdata", "example.yaml")
-	p, err := planfile.Read(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lock, err := planfile.ReadLock(planfile.LockPath(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := plan.Allocate(p, lock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
 
 // A deployment is what a sender publishes for a plan, as ip6plan writes
 // it, in a form tests can break: the forward records, the extra lines of

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/netip"
-	"os"
 	"strings"
 	"testing"
 
@@ -12,30 +11,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/ip6plan/ip6plan/records"
 )
 
-const examplePlan = "../../testdata/example.yaml"
-
-// allocate reads and allocates a plan.
-func allocate(t *testing.T, name string, data []byte) *plan.Allocation {
-	t.Helper()
-	p, err := plan.ParseFile(name, data)
-	require.NoError(t, err)
-	a, err := plan.Allocate(p, nil)
-	require.NoError(t, err)
-	return a
-}
-
-func exampleAllocation(t *testing.T) *plan.Allocation {
-	t.Helper()
-	data, err := os.ReadFile(examplePlan)
-	require.NoError(t, err)
-	return allocate(t, "example.yaml", data)
-}
-
 func TestBuildExample(t *testing.T) {
-	a := exampleAllocation(t)
+	a := plantest.Example(t)
 	r, err := Build(a)
 	require.NoError(t, err)
 	// The two mail streams' /64s, mta2's and mta3's IPv4 addresses (not
@@ -59,7 +40,7 @@ func TestBuildExample(t *testing.T) {
 // that do not send, of subnets that are not for mail and outside the plan
 // fail.
 func TestBuildAuthorizesSenders(t *testing.T) {
-	a := exampleAllocation(t)
+	a := plantest.Example(t)
 	for _, scope := range []plan.SPFScope{plan.SPFScopeStreams, plan.SPFScopeHosts} {
 		t.Run(string(scope), func(t *testing.T) {
 			a.Plan.SPF.Scope = scope
@@ -179,7 +160,7 @@ func TestBuild(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := allocate(t, "plan.yaml", []byte(smallPlan+tt.spf))
+			a := plantest.Alloc(t, smallPlan+tt.spf)
 			r, err := Build(a)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, r.String())
@@ -189,9 +170,9 @@ func TestBuild(t *testing.T) {
 }
 
 func TestBuildErrors(t *testing.T) {
-	a := allocate(t, "plan.yaml", []byte(smallPlan+`spf:
+	a := plantest.Alloc(t, smallPlan+`spf:
   existing: "v=spf1 ip6:2001:db8::/129 -all"
-`))
+`)
 	_, err := Build(a)
 	require.Error(t, err)
 	assert.Equal(t, `plan.yaml:25:13: spf existing: spf: term "ip6:2001:db8::/129" at offset 7: cidr length 129 is more than 128`, err.Error())
@@ -221,7 +202,7 @@ plan.yaml:16:9: sending host "servers/app" has no address; SPF can only list fix
 // TestBuildNoSenders checks that a plan with no senders gets a record
 // that authorizes nothing: its domain sends no mail (RFC 7208 §10.1.2).
 func TestBuildNoSenders(t *testing.T) {
-	a := allocate(t, "plan.yaml", []byte("prefix: 2001:db8:d6::/48\ndomain: example.com\nsubnets: [{name: lan, size: 64, hosts: [{name: www}]}]\n"))
+	a := plantest.Alloc(t, "prefix: 2001:db8:d6::/48\ndomain: example.com\nsubnets: [{name: lan, size: 64, hosts: [{name: www}]}]\n")
 	r, err := Build(a)
 	require.NoError(t, err)
 	assert.Equal(t, "v=spf1 -all", r.String())
@@ -235,7 +216,7 @@ func TestBuildManySenders(t *testing.T) {
 	for i := range 40 {
 		b.WriteString("      - {name: b" + string(rune('a'+i/26)) + string(rune('a'+i%26)) + ", roles: [outbound]}\n")
 	}
-	a := allocate(t, "plan.yaml", []byte(b.String()))
+	a := plantest.Alloc(t, b.String())
 	r, err := Build(a)
 	require.NoError(t, err)
 	// Sequential ::1 to ::40 (hex 0x28) aggregate to ::1, ::2/127, ::4/126,
@@ -280,7 +261,7 @@ func TestHELORecord(t *testing.T) {
 }
 
 func TestTXTRecords(t *testing.T) {
-	rrs, err := TXTRecords(exampleAllocation(t))
+	rrs, err := TXTRecords(plantest.Example(t))
 	require.NoError(t, err)
 	var got []string
 	for _, rr := range rrs {
@@ -297,6 +278,6 @@ func TestTXTRecords(t *testing.T) {
 		`mta3.example.com. "v=spf1 ip6:2001:db8:d6:25:128:223:214:24 ip4:128.223.214.24 -all"`,
 	}, got)
 
-	_, err = TXTRecords(allocate(t, "plan.yaml", []byte("prefix: 2001:db8:d6::/48\n")))
+	_, err = TXTRecords(plantest.Alloc(t, "prefix: 2001:db8:d6::/48\n"))
 	assert.EqualError(t, err, "plan.yaml:1:1: the plan has no domain; its SPF record needs one to be published at")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/ip6plan/ip6plan/records/live/namedtest"
 )
 
@@ -82,7 +83,7 @@ func pyspfAgainst(t *testing.T, python string, zones []namedtest.Zone, ips []net
 func TestPyspfNamedSplit(t *testing.T) {
 	python := pyspfPython(t)
 	namedtest.Path(t)
-	a := allocate(t, "plan.yaml", []byte(fortySenders()))
+	a := plantest.Alloc(t, fortySenders())
 	chain, err := BuildChain(a)
 	require.NoError(t, err)
 	require.Greater(t, len(chain), 3)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -127,7 +128,7 @@ func checkChain(t *testing.T, r *Record, domain string, chain []NamedRecord) {
 // passes through the whole chain, offline; the plan's other addresses and
 // addresses outside it fail.
 func TestSplitFortySenders(t *testing.T) {
-	a := allocate(t, "plan.yaml", []byte(fortySenders()))
+	a := plantest.Alloc(t, fortySenders())
 	r, err := Build(a)
 	require.NoError(t, err)
 	require.Greater(t, answerSize("example.com.", r), 1500)
@@ -386,7 +387,7 @@ func TestLintChain(t *testing.T) {
 		require.NoError(t, err)
 		return NamedRecord{Name: name, Record: r}
 	}
-	a := allocate(t, "plan.yaml", []byte(fortySenders()))
+	a := plantest.Alloc(t, fortySenders())
 	forty, err := BuildChain(a)
 	require.NoError(t, err)
 	var eleven []NamedRecord
@@ -524,7 +525,7 @@ func TestBuildChainTooMany(t *testing.T) {
 	for i := range 200 {
 		fmt.Fprintf(&b, "      - {name: more%d, scheme: stable, roles: [outbound]}\n", i)
 	}
-	a := allocate(t, "plan.yaml", []byte(b.String()))
+	a := plantest.Alloc(t, b.String())
 	_, err := BuildChain(a)
 	require.Error(t, err)
 	assert.Regexp(t, `^plan.yaml:4:6: the record for example.com takes [0-9]+ octets, over 450 \(RFC 7208 §3.4\), and its ip4: and ip6: terms need [0-9]+ included records, which with its other DNS-querying terms make [0-9]+ lookups, over the 10 receivers allow`, err.Error())

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ip6plan/ip6plan/plan"
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/ip6plan/ip6plan/records"
 	"github.com/ip6plan/ip6plan/records/spf"
 )
@@ -17,10 +17,7 @@ import (
 // files returns the zone files of the plan text src, by origin.
 func files(t *testing.T, src string, serial uint32) map[string][]byte {
 	t.Helper()
-	p, err := plan.ParseFile("plan.yaml", []byte(src))
-	require.NoError(t, err)
-	a, err := plan.Allocate(p, nil)
-	require.NoError(t, err)
+	a := plantest.Alloc(t, src)
 	zs, err := records.ZonesOf(a, serial, spf.TXTRecords, records.ZoneOptions{})
 	require.NoError(t, err)
 	fs, err := zs.Files(records.Both)
@@ -49,10 +46,7 @@ func TestHandAdded(t *testing.T) {
 	shrunk := files(t, strings.Join(kept, ""), 2)
 	const fwd, rev = "example.com.", "6.d.0.0.8.b.d.0.1.0.0.2.ip6.arpa."
 	legacy := func() []byte { // as ip6plan wrote it before zone files kept a digest
-		p, err := plan.ParseFile("plan.yaml", src)
-		require.NoError(t, err)
-		a, err := plan.Allocate(p, nil)
-		require.NoError(t, err)
+		a := plantest.Alloc(t, string(src))
 		zs, err := records.ZonesOf(a, 1, spf.TXTRecords, records.ZoneOptions{})
 		require.NoError(t, err)
 		var b bytes.Buffer
