@@ -141,170 +141,275 @@ type token struct {
 // name; others is the TXT data of the name's other TXT records, which
 // share the answer; dnsCount says whether to count DNS-querying terms
 // (LintDomain counts them across the evaluation instead).
+//
+// The checks run in phases, each adding its findings in turn: octets that
+// are not ASCII, terms that do not parse, each term on its own, how the
+// record ends, ranges together, and the DNS count; then the findings
+// about a term are sorted by offset, stably, and the size check comes
+// last.
 func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
-	var out []Finding
-	written := map[int]string{} // the text of each term, by offset
-	w := func(t Term) string { return written[t.Offset] }
-	add := func(sev Severity, t Term, rfc, format string, args ...any) {
-		out = append(out, Finding{Severity: sev, Term: w(t), Offset: t.Offset, Message: fmt.Sprintf(format, args...), RFC: rfc})
-	}
 	toks := split(txt)
 	if len(toks) == 0 || !IsSPF(txt) {
-		f := Finding{Severity: Error, Message: "the record does not start with v=spf1, so receivers do not take it for an SPF record", RFC: "RFC 7208 §4.5"}
-		if len(toks) > 0 {
-			f.Term = toks[0].text
-		}
-		return []Finding{f}
+		return []Finding{notSPF(toks)}
 	}
+	l := &linter{txt: txt, firstAll: -1}
+	l.parseTerms(toks, l.nonASCII(toks))
+	l.checkTerms()
+	l.checkEnd()
+	reached := l.reached()
+	l.overlaps(reached)
+	l.out = append(l.out, breadth(reached, "the record's")...)
+	if dnsCount {
+		l.countDNS(reached)
+	}
+	sortFindings(l.out)
+	l.checkSize(nameLen + txtDataLen(len(txt)) + others)
+	return l.out
+}
 
-	// Non-ASCII: the first such octet of each term.
-	bad := map[int]bool{}
+// linter holds what the phases of lint share: the record, the findings
+// so far, the terms that parse, and what the term checks find of the
+// record's shape.
+type linter struct {
+	txt      string
+	out      []Finding
+	terms    []Term // the terms that parse, each at its offset in txt
+	firstAll int    // the index in terms of the first all, or -1
+	redirect *Term  // the first redirect=, or nil
+	exp      *Term  // the first exp=, or nil
+}
+
+// text returns the term t as written in the record: from its offset to
+// the next space.
+func (l *linter) text(t Term) string {
+	s := l.txt[t.Offset:]
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// add adds a finding about the term t.
+func (l *linter) add(sev Severity, t Term, rfc, format string, args ...any) {
+	l.out = append(l.out, Finding{Severity: sev, Term: l.text(t), Offset: t.Offset, Message: fmt.Sprintf(format, args...), RFC: rfc})
+}
+
+// notSPF is the one finding about a text that is not an SPF record, toks
+// being its pieces.
+func notSPF(toks []token) Finding {
+	f := Finding{Severity: Error, Message: "the record does not start with v=spf1, so receivers do not take it for an SPF record", RFC: "RFC 7208 §4.5"}
+	if len(toks) > 0 {
+		f.Term = toks[0].text
+	}
+	return f
+}
+
+// nonASCII reports the first octet that is not ASCII of each term (§7.1)
+// and returns the indexes in toks of those terms, nil if none.
+func (l *linter) nonASCII(toks []token) map[int]bool {
+	var bad map[int]bool
 	for i, tok := range toks {
-		for j := 0; j < len(tok.text); j++ {
-			if c := tok.text[j]; c >= 0x80 {
-				what := fmt.Sprintf("octet 0x%02x", c)
-				if r, _ := utf8.DecodeRuneInString(tok.text[j:]); r != utf8.RuneError {
-					what = fmt.Sprintf("character %q", r)
-				}
-				out = append(out, Finding{Severity: Error, Term: tok.text, Offset: tok.offset + j,
-					Message: what + " is not ASCII; SPF records are ASCII text, and a name with other characters must be written in its A-label (xn--) form",
-					RFC:     "RFC 7208 §7.1"})
-				bad[i] = true
-				break
-			}
+		j := 0
+		for j < len(tok.text) && tok.text[j] < utf8.RuneSelf {
+			j++
 		}
+		if j == len(tok.text) {
+			continue
+		}
+		what := fmt.Sprintf("octet 0x%02x", tok.text[j])
+		if r, _ := utf8.DecodeRuneInString(tok.text[j:]); r != utf8.RuneError {
+			what = fmt.Sprintf("character %q", r)
+		}
+		l.out = append(l.out, Finding{Severity: Error, Term: tok.text, Offset: tok.offset + j,
+			Message: what + " is not ASCII; SPF records are ASCII text, and a name with other characters must be written in its A-label (xn--) form",
+			RFC:     "RFC 7208 §7.1"})
+		if bad == nil {
+			bad = map[int]bool{}
+		}
+		bad[i] = true
 	}
+	return bad
+}
 
-	// Parse each term on its own, so one bad term hides no other finding.
-	var terms []Term
+// parseTerms parses each term after v=spf1 on its own, so that one bad
+// term hides no other finding, and keeps those that parse; it skips the
+// terms whose index in toks is in bad.
+func (l *linter) parseTerms(toks []token, bad map[int]bool) {
 	for i, tok := range toks[1:] {
 		if bad[i+1] {
 			continue
 		}
 		r, err := Parse("v=spf1 " + tok.text)
 		if err != nil {
-			f := Finding{Severity: Error, Term: tok.text, Offset: tok.offset, Message: err.Error(), RFC: "RFC 7208 §4.6.1"}
-			var pe *ParseError
-			if errors.As(err, &pe) {
-				f.Message = pe.Msg
-				if off := pe.Offset - len("v=spf1 "); off > 0 && off < len(tok.text) {
-					f.Offset += off
-				}
-			}
-			if strings.Contains(tok.text, "%") {
-				f.RFC = "RFC 7208 §7.1"
-			}
-			// The parser cites its section at the end of the message.
-			if i := strings.LastIndex(f.Message, " (RFC "); i > 0 && strings.HasSuffix(f.Message, ")") {
-				f.Message, f.RFC = f.Message[:i], f.Message[i+2:len(f.Message)-1]
-			}
-			out = append(out, f)
+			l.out = append(l.out, parseFinding(tok, err))
 			continue
 		}
 		for _, t := range r.Terms { // one
 			t.Offset = tok.offset
-			written[t.Offset] = tok.text
-			terms = append(terms, t)
+			l.terms = append(l.terms, t)
 		}
 	}
+}
 
-	firstAll := -1
-	var redirect, exp *Term
-	for i := range terms {
-		t := terms[i]
+// parseFinding is the finding about the term tok, which Parse refused
+// with err: at the octet at fault, citing the section the parser cites.
+func parseFinding(tok token, err error) Finding {
+	f := Finding{Severity: Error, Term: tok.text, Offset: tok.offset, Message: err.Error(), RFC: "RFC 7208 §4.6.1"}
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		f.Message = pe.Msg
+		if off := pe.Offset - len("v=spf1 "); off > 0 && off < len(tok.text) {
+			f.Offset += off
+		}
+	}
+	if strings.Contains(tok.text, "%") {
+		f.RFC = "RFC 7208 §7.1"
+	}
+	// The parser cites its section at the end of the message.
+	if i := strings.LastIndex(f.Message, " (RFC "); i > 0 && strings.HasSuffix(f.Message, ")") {
+		f.Message, f.RFC = f.Message[:i], f.Message[i+2:len(f.Message)-1]
+	}
+	return f
+}
+
+// checkTerms checks each term on its own, in order, and notes the first
+// all, redirect= and exp=.
+func (l *linter) checkTerms() {
+	for i, t := range l.terms {
 		switch t.Kind {
 		case PTR:
-			add(Warning, t, "RFC 7208 §5.5", "ptr SHOULD NOT be used: it is slow and unreliable, and receivers may skip it; list the addresses with ip4: and ip6: instead")
+			l.add(Warning, t, "RFC 7208 §5.5", "ptr SHOULD NOT be used: it is slow and unreliable, and receivers may skip it; list the addresses with ip4: and ip6: instead")
 		case All:
-			if firstAll >= 0 {
-				break
-			}
-			firstAll = i
-			switch t.Qualifier {
-			case QualifierNone, QualifierPass:
-				add(Error, t, "RFC 7208 §5.1", "%s authorizes every address on the Internet to send mail as this domain; end the record with -all or ~all", w(t))
-			case QualifierNeutral:
-				add(Warning, t, "RFC 7208 §8.2", "%s gives neutral: receivers treat mail from unlisted addresses as if there were no SPF record; end the record with -all or ~all", w(t))
-			}
+			l.checkAll(i)
 		case Redirect, Exp:
-			first := &redirect
-			if t.Kind == Exp {
-				first = &exp
-			}
-			if *first != nil {
-				add(Error, t, "RFC 7208 §6", "%s= appears again after %s at offset %d; a record may have one %s=, and receivers return permerror", t.Kind, w(**first), (*first).Offset, t.Kind)
-				break
-			}
-			*first = &terms[i]
+			l.checkModifier(i)
 		case A, MX:
-			if !passing(t.Qualifier) {
-				break
-			}
-			if t.CIDR4 >= 0 && t.CIDR4 < broadest4 {
-				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t)+" (around each IPv4 address it finds)", IP4, math.Ldexp(1, -t.CIDR4)))
-			} else if t.CIDR6 >= 0 && t.CIDR6 < broadest6 {
-				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t)+" (around each IPv6 address it finds)", IP6, math.Ldexp(1, -t.CIDR6)))
-			}
+			l.checkCIDR(t)
 		case Unknown:
-			add(Info, t, "RFC 7208 §6", "%s= is not a modifier receivers know, so they ignore it; check its spelling (redirect=, exp=)", t.Name)
+			l.add(Info, t, "RFC 7208 §6", "%s= is not a modifier receivers know, so they ignore it; check its spelling (redirect=, exp=)", t.Name)
 		case IP4, IP6:
-			p := t.Prefix
-			switch {
-			case t.Kind == IP6 && p.Addr().Is4In6() && p.Bits() == 96:
-				add(Error, t, "RFC 7208 §5.6", "%s is the IPv4-mapped range, which never matches: receivers check IPv4 senders against ip4: terms only; remove it", w(t))
-			case t.Kind == IP6 && p.Addr().Is4In6() && p.Bits() > 96:
-				m := t
-				m.Kind, m.Prefix = IP4, netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96).Masked()
-				add(Error, t, "RFC 7208 §5.6", "%s is IPv4-mapped and never matches: receivers check IPv4 senders against ip4: terms only; write %s", w(t), m)
-			case p.Bits() == 0 && passing(t.Qualifier):
-				add(Error, t, "RFC 7208 §5.6", "%s authorizes every IPv%d address on the Internet to send mail as this domain; list your own networks", w(t), map[Kind]int{IP4: 4, IP6: 6}[t.Kind])
-			case passing(t.Qualifier) && p.Bits() < broadest(t.Kind):
-				add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(w(t), t.Kind, math.Ldexp(1, -p.Bits())))
-			case p.Masked() != p:
-				m := t
-				m.Prefix = p.Masked()
-				add(Warning, t, "RFC 7208 §5.6", "%s has host bits set; receivers compare only the first %d bits, so it means %s: write that", w(t), p.Bits(), m)
-			}
+			l.checkRange(t)
 		}
 	}
-	if firstAll >= 0 {
-		for _, t := range terms[firstAll+1:] {
-			if !t.Kind.IsModifier() {
-				add(Warning, t, "RFC 7208 §5.1", "%s comes after %s and is never evaluated; move it before %s or remove it", w(t), w(terms[firstAll]), w(terms[firstAll]))
-			}
-		}
-		if redirect != nil {
-			add(Warning, *redirect, "RFC 7208 §6.1", "%s is ignored because the record has %s", w(*redirect), w(terms[firstAll]))
-		}
-	} else if redirect == nil {
-		out = append(out, Finding{Severity: Warning, Offset: len(txt), RFC: "RFC 7208 §4.7",
-			Message: "the record has neither all nor redirect=, so unlisted senders get neutral, as with no SPF record; end it with -all or ~all"})
-	}
-	reached := terms
-	if firstAll >= 0 {
-		reached = terms[:firstAll+1]
-	}
-	out = append(out, overlaps(reached, w)...)
-	out = append(out, breadth(reached, "the record's")...)
+}
 
-	if dnsCount {
-		// In evaluation order: the mechanisms up to all, then redirect=.
-		var querying []Term
-		for _, t := range reached {
-			if t.Kind.QueriesDNS() && !t.Kind.IsModifier() {
-				querying = append(querying, t)
-			}
+// checkAll checks the all term terms[i] if it is the first: one that
+// passes authorizes everyone (§5.1), and ?all gives neutral (§8.2).
+func (l *linter) checkAll(i int) {
+	if l.firstAll >= 0 {
+		return
+	}
+	l.firstAll = i
+	t := l.terms[i]
+	switch t.Qualifier {
+	case QualifierNone, QualifierPass:
+		l.add(Error, t, "RFC 7208 §5.1", "%s authorizes every address on the Internet to send mail as this domain; end the record with -all or ~all", l.text(t))
+	case QualifierNeutral:
+		l.add(Warning, t, "RFC 7208 §8.2", "%s gives neutral: receivers treat mail from unlisted addresses as if there were no SPF record; end the record with -all or ~all", l.text(t))
+	}
+}
+
+// checkModifier notes the redirect= or exp= terms[i], or reports it if
+// the record has one already (§6).
+func (l *linter) checkModifier(i int) {
+	t := l.terms[i]
+	first := &l.redirect
+	if t.Kind == Exp {
+		first = &l.exp
+	}
+	if *first != nil {
+		l.add(Error, t, "RFC 7208 §6", "%s= appears again after %s at offset %d; a record may have one %s=, and receivers return permerror", t.Kind, l.text(**first), (*first).Offset, t.Kind)
+		return
+	}
+	*first = &l.terms[i]
+}
+
+// checkCIDR reports an a or mx term that passes with a cidr length
+// broader than the broadest accepted network (§5.6).
+func (l *linter) checkCIDR(t Term) {
+	if !passing(t.Qualifier) {
+		return
+	}
+	if t.CIDR4 >= 0 && t.CIDR4 < broadest4 {
+		l.add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(l.text(t)+" (around each IPv4 address it finds)", IP4, math.Ldexp(1, -t.CIDR4)))
+	} else if t.CIDR6 >= 0 && t.CIDR6 < broadest6 {
+		l.add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(l.text(t)+" (around each IPv6 address it finds)", IP6, math.Ldexp(1, -t.CIDR6)))
+	}
+}
+
+// checkRange checks an ip4: or ip6: term (§5.6): IPv4-mapped, which never
+// matches; /0 or too broad, when it passes; host bits set.
+func (l *linter) checkRange(t Term) {
+	p := t.Prefix
+	switch {
+	case t.Kind == IP6 && p.Addr().Is4In6() && p.Bits() == 96:
+		l.add(Error, t, "RFC 7208 §5.6", "%s is the IPv4-mapped range, which never matches: receivers check IPv4 senders against ip4: terms only; remove it", l.text(t))
+	case t.Kind == IP6 && p.Addr().Is4In6() && p.Bits() > 96:
+		m := t
+		m.Kind, m.Prefix = IP4, netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96).Masked()
+		l.add(Error, t, "RFC 7208 §5.6", "%s is IPv4-mapped and never matches: receivers check IPv4 senders against ip4: terms only; write %s", l.text(t), m)
+	case p.Bits() == 0 && passing(t.Qualifier):
+		l.add(Error, t, "RFC 7208 §5.6", "%s authorizes every IPv%d address on the Internet to send mail as this domain; list your own networks", l.text(t), map[Kind]int{IP4: 4, IP6: 6}[t.Kind])
+	case passing(t.Qualifier) && p.Bits() < broadest(t.Kind):
+		l.add(Error, t, "RFC 7208 §5.6", "%s", tooBroad(l.text(t), t.Kind, math.Ldexp(1, -p.Bits())))
+	case p.Masked() != p:
+		m := t
+		m.Prefix = p.Masked()
+		l.add(Warning, t, "RFC 7208 §5.6", "%s has host bits set; receivers compare only the first %d bits, so it means %s: write that", l.text(t), p.Bits(), m)
+	}
+}
+
+// checkEnd checks how the record ends: mechanisms after the first all are
+// never evaluated (§5.1), a redirect= beside all is ignored (§6.1), and
+// with neither, unlisted senders get neutral (§4.7).
+func (l *linter) checkEnd() {
+	if l.firstAll < 0 {
+		if l.redirect == nil {
+			l.out = append(l.out, Finding{Severity: Warning, Offset: len(l.txt), RFC: "RFC 7208 §4.7",
+				Message: "the record has neither all nor redirect=, so unlisted senders get neutral, as with no SPF record; end it with -all or ~all"})
 		}
-		if redirect != nil && firstAll < 0 {
-			querying = append(querying, *redirect)
-		}
-		if n := len(querying); n > maxDNSTerms {
-			t := querying[maxDNSTerms]
-			add(Error, t, "RFC 7208 §4.6.4", "the record has %d terms that query DNS (include, a, mx, ptr, exists, redirect=); receivers allow 10 in a whole evaluation and return permerror at %s, the 11th", n, w(t))
+		return
+	}
+	all := l.text(l.terms[l.firstAll])
+	for _, t := range l.terms[l.firstAll+1:] {
+		if !t.Kind.IsModifier() {
+			l.add(Warning, t, "RFC 7208 §5.1", "%s comes after %s and is never evaluated; move it before %s or remove it", l.text(t), all, all)
 		}
 	}
+	if l.redirect != nil {
+		l.add(Warning, *l.redirect, "RFC 7208 §6.1", "%s is ignored because the record has %s", l.text(*l.redirect), all)
+	}
+}
 
-	// Term findings by offset, then those about the whole record.
+// reached returns the terms a receiver can evaluate: up to the first all.
+func (l *linter) reached() []Term {
+	if l.firstAll >= 0 {
+		return l.terms[:l.firstAll+1]
+	}
+	return l.terms
+}
+
+// countDNS reports more than 10 DNS-querying terms (§4.6.4), counted in
+// evaluation order: the mechanisms reached, then redirect=.
+func (l *linter) countDNS(reached []Term) {
+	var querying []Term
+	for _, t := range reached {
+		if t.Kind.QueriesDNS() && !t.Kind.IsModifier() {
+			querying = append(querying, t)
+		}
+	}
+	if l.redirect != nil && l.firstAll < 0 {
+		querying = append(querying, *l.redirect)
+	}
+	if n := len(querying); n > maxDNSTerms {
+		t := querying[maxDNSTerms]
+		l.add(Error, t, "RFC 7208 §4.6.4", "the record has %d terms that query DNS (include, a, mx, ptr, exists, redirect=); receivers allow 10 in a whole evaluation and return permerror at %s, the 11th", n, l.text(t))
+	}
+}
+
+// sortFindings puts the findings about a term first, by offset, and
+// those about the whole record after them, each kept in the order found.
+func sortFindings(out []Finding) {
 	sort.SliceStable(out, func(i, j int) bool {
 		x, y := out[i], out[j]
 		if (x.Term == "") != (y.Term == "") {
@@ -312,17 +417,19 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 		}
 		return x.Offset < y.Offset
 	})
+}
 
-	size := nameLen + txtDataLen(len(txt)) + others
+// checkSize reports a name and TXT data of size octets that may not fit,
+// or cannot fit, a 512-octet UDP answer (§3.4).
+func (l *linter) checkSize(size int) {
 	switch {
 	case size > sizeError:
-		out = append(out, Finding{Severity: Error, RFC: "RFC 7208 §3.4", Message: fmt.Sprintf(
+		l.out = append(l.out, Finding{Severity: Error, RFC: "RFC 7208 §3.4", Message: fmt.Sprintf(
 			"the name and its TXT data take %d octets, over %d: the answer does not fit a 512-octet UDP message and receivers without TCP or EDNS get none; shorten the record, e.g. by aggregating ranges or moving some to an include", size, sizeError)})
 	case size > sizeWarn:
-		out = append(out, Finding{Severity: Warning, RFC: "RFC 7208 §3.4", Message: fmt.Sprintf(
+		l.out = append(l.out, Finding{Severity: Warning, RFC: "RFC 7208 §3.4", Message: fmt.Sprintf(
 			"the name and its TXT data take %d octets, over %d: the answer may not fit a 512-octet UDP message; shorten the record", size, sizeWarn)})
 	}
-	return out
 }
 
 // The broadest ip4: and ip6: networks Lint accepts in a term that
@@ -409,13 +516,12 @@ func breadth(terms []Term, whose string) []Finding {
 // text: the text and one length octet per string of up to 255 octets.
 func txtDataLen(n int) int { return n + max(1, (n+254)/255) }
 
-// overlaps finds ip4: and ip6: terms that repeat or lie inside one
+// overlaps reports ip4: and ip6: terms that repeat or lie inside one
 // another: a later term inside an earlier one with the same result is
 // redundant, with another result never reached; an earlier term inside a
 // later one with the same result is redundant (a narrower earlier term
 // with another result is an exception and fine).
-func overlaps(terms []Term, w func(Term) string) []Finding {
-	var out []Finding
+func (l *linter) overlaps(terms []Term) {
 	for j, b := range terms {
 		if !isRange(b) {
 			continue
@@ -426,25 +532,24 @@ func overlaps(terms []Term, w func(Term) string) []Finding {
 			}
 			pa, pb := a.Prefix.Masked(), b.Prefix.Masked()
 			same := passing(a.Qualifier) == passing(b.Qualifier) && (passing(a.Qualifier) || a.Qualifier == b.Qualifier)
-			f := Finding{Severity: Warning, Term: w(b), Offset: b.Offset, RFC: "RFC 7208 §4.6.2"}
+			f := Finding{Severity: Warning, Term: l.text(b), Offset: b.Offset, RFC: "RFC 7208 §4.6.2"}
 			switch {
 			case pa == pb && same:
-				f.Message = fmt.Sprintf("%s repeats %s at offset %d; remove one", w(b), w(a), a.Offset)
+				f.Message = fmt.Sprintf("%s repeats %s at offset %d; remove one", l.text(b), l.text(a), a.Offset)
 			case contains(pa, pb) && same:
-				f.Message = fmt.Sprintf("%s is redundant: %s at offset %d covers it", w(b), w(a), a.Offset)
+				f.Message = fmt.Sprintf("%s is redundant: %s at offset %d covers it", l.text(b), l.text(a), a.Offset)
 			case contains(pa, pb):
-				f.Message = fmt.Sprintf("%s is never reached: %s at offset %d covers it and matches first", w(b), w(a), a.Offset)
+				f.Message = fmt.Sprintf("%s is never reached: %s at offset %d covers it and matches first", l.text(b), l.text(a), a.Offset)
 			case contains(pb, pa) && same:
-				f.Term, f.Offset = w(a), a.Offset
-				f.Message = fmt.Sprintf("%s is redundant: %s at offset %d covers it", w(a), w(b), b.Offset)
+				f.Term, f.Offset = l.text(a), a.Offset
+				f.Message = fmt.Sprintf("%s is redundant: %s at offset %d covers it", l.text(a), l.text(b), b.Offset)
 			default:
 				continue
 			}
-			out = append(out, f)
+			l.out = append(l.out, f)
 			break
 		}
 	}
-	return out
 }
 
 // isRange reports whether t is an ip4: or ip6: term that can match.
