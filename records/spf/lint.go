@@ -154,7 +154,10 @@ func lint(txt string, nameLen, others int, dnsCount bool) []Finding {
 	l.parseTerms(toks, l.nonASCII(toks))
 	l.checkTerms()
 	l.checkEnd()
-	reached := l.reached()
+	reached := l.terms // what receivers evaluate: up to the first all
+	if l.firstAll >= 0 {
+		reached = l.terms[:l.firstAll+1]
+	}
 	l.overlaps(reached)
 	l.out = append(l.out, breadth(reached, "the record's")...)
 	if dnsCount {
@@ -377,14 +380,6 @@ func (l *linter) checkEnd() {
 	if l.redirect != nil {
 		l.add(Warning, *l.redirect, "RFC 7208 §6.1", "%s is ignored because the record has %s", l.text(*l.redirect), all)
 	}
-}
-
-// reached returns the terms a receiver can evaluate: up to the first all.
-func (l *linter) reached() []Term {
-	if l.firstAll >= 0 {
-		return l.terms[:l.firstAll+1]
-	}
-	return l.terms
 }
 
 // countDNS reports more than 10 DNS-querying terms (§4.6.4), counted in

@@ -125,32 +125,76 @@ func (w *walker) voids() {
 }
 
 // visit checks the SPF record of domain, reached through the term via of
-// the record of from ("" for the domain LintDomain was given).
+// the record of from ("" for the domain LintDomain was given), and
+// follows its DNS-querying terms.
 func (w *walker) visit(domain string, via Term, from string) {
-	where := func(f Finding) Finding {
-		if from != "" {
-			f.Domain, f.Term, f.Offset = from, via.String(), via.Offset
-		} else {
-			f.Domain = domain
-		}
-		return f
+	s := &step{domain, via, from}
+	txts, ok := w.lookupTXT(s)
+	if !ok {
+		return
 	}
-	txts, err := w.r.LookupTXT(w.ctx, domain)
+	txt, others, ok := w.spfRecord(s, txts)
+	if !ok {
+		return
+	}
+	w.lintOnce(s, txt, others)
+	rec, err := Parse(txt)
+	if err != nil {
+		return // reported by lint
+	}
+	w.path = append(w.path, domain)
+	defer func() { w.path = w.path[:len(w.path)-1] }()
+	if !w.failing {
+		w.addRanges(rec)
+	}
+	w.follow(domain, rec)
+}
+
+// step is how the walk reaches a record: the domain's, through the term
+// via of the record of from ("" for the domain LintDomain was given).
+type step struct {
+	domain string
+	via    Term
+	from   string
+}
+
+// where places f: on the term that led to the record, or on the domain
+// LintDomain was given.
+func (s *step) where(f Finding) Finding {
+	if s.from != "" {
+		f.Domain, f.Term, f.Offset = s.from, s.via.String(), s.via.Offset
+	} else {
+		f.Domain = s.domain
+	}
+	return f
+}
+
+// lookupTXT returns the TXT records of s.domain, or reports why it has
+// none to check: a failed lookup (§4.4), or a name outside the records
+// LintChain was given. A name without TXT records is a void lookup.
+func (w *walker) lookupTXT(s *step) ([]string, bool) {
+	txts, err := w.r.LookupTXT(w.ctx, s.domain)
 	switch {
 	case errors.Is(err, ErrNoRecords):
 		txts = nil
-	case errors.Is(err, ErrOffline) && from != "":
-		w.add(where(Finding{Severity: Info, RFC: "RFC 7208 §4.6.4", Message: fmt.Sprintf("%s is not among the records given, so it is not checked; its own DNS-querying terms count toward the 10 too", domain)}))
-		return
+	case errors.Is(err, ErrOffline) && s.from != "":
+		w.add(s.where(Finding{Severity: Info, RFC: "RFC 7208 §4.6.4", Message: fmt.Sprintf("%s is not among the records given, so it is not checked; its own DNS-querying terms count toward the 10 too", s.domain)}))
+		return nil, false
 	case err != nil:
-		w.add(where(Finding{Severity: Error, RFC: "RFC 7208 §4.4", Message: fmt.Sprintf("looking up the TXT records of %s failed: %v; receivers return temperror", domain, err)}))
-		return
+		w.add(s.where(Finding{Severity: Error, RFC: "RFC 7208 §4.4", Message: fmt.Sprintf("looking up the TXT records of %s failed: %v; receivers return temperror", s.domain, err)}))
+		return nil, false
 	}
-	if len(txts) == 0 && from != "" {
-		w.void(from+": "+via.String(), true, true)
+	if len(txts) == 0 && s.from != "" {
+		w.void(s.from+": "+s.via.String(), true, true)
 	}
+	return txts, true
+}
+
+// spfRecord returns the one SPF record among txts and the size of the
+// TXT data of the others, or reports that there is none or more than one
+// (§3.2, §4.5, §5.2, §6.1).
+func (w *walker) spfRecord(s *step, txts []string) (txt string, others int, ok bool) {
 	var spf []string
-	others := 0
 	for _, t := range txts {
 		if IsSPF(t) {
 			spf = append(spf, t)
@@ -159,49 +203,57 @@ func (w *walker) visit(domain string, via Term, from string) {
 		}
 	}
 	switch {
-	case len(spf) == 0 && from == "":
-		w.add(where(Finding{Severity: Error, RFC: "RFC 7208 §4.5", Message: fmt.Sprintf("%s has no SPF record; receivers get none and cannot tell its senders from forgers", domain)}))
-		return
-	case len(spf) == 0 && via.Kind == Include:
-		w.add(where(Finding{Severity: Error, RFC: "RFC 7208 §5.2", Message: fmt.Sprintf("%s has no SPF record; receivers return permerror for %s", domain, via)}))
-		return
+	case len(spf) == 0 && s.from == "":
+		w.add(s.where(Finding{Severity: Error, RFC: "RFC 7208 §4.5", Message: fmt.Sprintf("%s has no SPF record; receivers get none and cannot tell its senders from forgers", s.domain)}))
+	case len(spf) == 0 && s.via.Kind == Include:
+		w.add(s.where(Finding{Severity: Error, RFC: "RFC 7208 §5.2", Message: fmt.Sprintf("%s has no SPF record; receivers return permerror for %s", s.domain, s.via)}))
 	case len(spf) == 0:
-		w.add(where(Finding{Severity: Error, RFC: "RFC 7208 §6.1", Message: fmt.Sprintf("%s has no SPF record; receivers return permerror for %s", domain, via)}))
-		return
+		w.add(s.where(Finding{Severity: Error, RFC: "RFC 7208 §6.1", Message: fmt.Sprintf("%s has no SPF record; receivers return permerror for %s", s.domain, s.via)}))
 	case len(spf) > 1:
-		w.add(where(Finding{Severity: Error, RFC: "RFC 7208 §3.2", Message: fmt.Sprintf("%s has %d SPF records; receivers return permerror: merge them into one", domain, len(spf))}))
+		w.add(s.where(Finding{Severity: Error, RFC: "RFC 7208 §3.2", Message: fmt.Sprintf("%s has %d SPF records; receivers return permerror: merge them into one", s.domain, len(spf))}))
+	default:
+		return spf[0], others, true
+	}
+	return "", 0, false
+}
+
+// lintOnce runs the static checks on the record txt of s.domain, the
+// first time the walk reaches it, counting the other TXT records' data
+// in the size.
+func (w *walker) lintOnce(s *step, txt string, others int) {
+	if w.linted[s.domain] {
 		return
 	}
-	txt := spf[0]
-	if !w.linted[domain] {
-		w.linted[domain] = true
-		for _, f := range lint(txt, nameLen(domain), others, false) {
-			if via.Kind == Include && f.RFC == "RFC 7208 §4.7" {
-				// An included record without all gives neutral when
-				// nothing matches, so the include does not match and the
-				// evaluation goes on (§5.2): as meant.
-				continue
-			}
-			f.Domain = domain
-			w.add(f)
+	w.linted[s.domain] = true
+	for _, f := range lint(txt, nameLen(s.domain), others, false) {
+		if s.via.Kind == Include && f.RFC == "RFC 7208 §4.7" {
+			// An included record without all gives neutral when
+			// nothing matches, so the include does not match and the
+			// evaluation goes on (§5.2): as meant.
+			continue
+		}
+		f.Domain = s.domain
+		w.add(f)
+	}
+}
+
+// addRanges keeps the passing ip4: and ip6: terms of rec before its all,
+// for the breadth check across records.
+func (w *walker) addRanges(rec *Record) {
+	for _, t := range rec.Terms {
+		if t.Kind == All {
+			break
+		}
+		if passingIP(t) {
+			w.ranges = append(w.ranges, t)
 		}
 	}
-	rec, err := Parse(txt)
-	if err != nil {
-		return // reported by lint
-	}
-	w.path = append(w.path, domain)
-	defer func() { w.path = w.path[:len(w.path)-1] }()
-	if !w.failing {
-		for _, t := range rec.Terms {
-			if t.Kind == All {
-				break
-			}
-			if passingIP(t) {
-				w.ranges = append(w.ranges, t)
-			}
-		}
-	}
+}
+
+// follow counts and follows the DNS-querying terms of domain's record
+// rec in evaluation order: its mechanisms up to all, then redirect= if
+// it has no all.
+func (w *walker) follow(domain string, rec *Record) {
 	hasAll := hasKind(rec, All)
 	var redirect *Term
 	for _, t := range rec.Terms {
@@ -231,13 +283,13 @@ func (w *walker) term(domain string, t Term) {
 	if w.count++; w.count == maxDNSTerms+1 {
 		w.eleventh = Finding{Domain: domain, Term: t.String(), Offset: t.Offset}
 	}
+	if t.Kind == PTR {
+		return
+	}
 	at := Finding{Domain: domain, Term: t.String(), Offset: t.Offset}
 	target := t.Domain
 	if target == "" {
 		target = domain
-	}
-	if t.Kind == PTR {
-		return
 	}
 	if strings.Contains(target, "%") {
 		at.Severity, at.RFC = Info, "RFC 7208 §7"
@@ -246,62 +298,83 @@ func (w *walker) term(domain string, t Term) {
 		return
 	}
 	target = strings.ToLower(strings.TrimSuffix(target, "."))
-	failed := func(what string, err error) {
-		at.Severity, at.RFC = Error, "RFC 7208 §4.4"
-		at.Message = fmt.Sprintf("looking up the %s records of %s failed: %v; receivers return temperror", what, target, err)
-		if errors.Is(err, ErrOffline) {
-			at.Severity, at.RFC = Info, "RFC 7208 §4.6.4"
-			at.Message = fmt.Sprintf("the %s records of %s are not among the records given, so they are not checked", what, target)
-		}
-		w.add(at)
-	}
 	switch t.Kind {
 	case Include, Redirect:
-		for _, d := range w.path {
-			if d == target {
-				at.Severity, at.RFC = Error, "RFC 7208 §4.6.4"
-				at.Message = fmt.Sprintf("%s loops back to %s (%s); receivers stop with permerror", t, target, strings.Join(append(w.path, target), " → "))
-				w.add(at)
-				return
-			}
-		}
-		if len(w.path) >= maxDepth || w.count > 5*maxDNSTerms {
-			return // far past the limit, which is reported
-		}
-		failing := w.failing
-		w.failing = failing || t.Kind == Include && !passing(t.Qualifier)
-		w.visit(target, t, domain)
-		w.failing = failing
+		w.include(at, t, target)
+	case A, Exists, MX:
+		w.lookupHosts(at, t, target)
+	}
+}
+
+// include follows the include: or redirect= t of the record at.Domain
+// to target's record, unless it loops back (§4.6.4) or the walk is far
+// past the limit.
+func (w *walker) include(at Finding, t Term, target string) {
+	if slices.Contains(w.path, target) {
+		at.Severity, at.RFC = Error, "RFC 7208 §4.6.4"
+		at.Message = fmt.Sprintf("%s loops back to %s (%s); receivers stop with permerror", t, target, strings.Join(append(w.path, target), " → "))
+		w.add(at)
+		return
+	}
+	if len(w.path) >= maxDepth || w.count > 5*maxDNSTerms {
+		return // far past the limit, which is reported
+	}
+	failing := w.failing
+	w.failing = failing || t.Kind == Include && !passing(t.Qualifier)
+	w.visit(target, t, at.Domain)
+	w.failing = failing
+}
+
+// lookupHosts looks up the addresses or MX hosts of target that the a,
+// exists or mx t of the record at.Domain asks for: none is a void lookup,
+// and more than 10 MX hosts an error (§4.6.4).
+func (w *walker) lookupHosts(at Finding, t Term, target string) {
+	what := at.Domain + ": " + t.String()
+	switch t.Kind {
 	case A:
 		a, err4 := w.r.LookupA(w.ctx, target)
 		aaaa, err6 := w.r.LookupAAAA(w.ctx, target)
 		for _, err := range []error{err4, err6} {
 			if err != nil && !errors.Is(err, ErrNoRecords) {
-				failed("address", err)
+				w.failed(at, "address", target, err)
 				return
 			}
 		}
-		w.void(domain+": "+t.String(), len(a) == 0, len(aaaa) == 0)
+		w.void(what, len(a) == 0, len(aaaa) == 0)
 	case Exists:
 		a, err := w.r.LookupA(w.ctx, target)
 		if err != nil && !errors.Is(err, ErrNoRecords) {
-			failed("A", err)
+			w.failed(at, "A", target, err)
 			return
 		}
-		w.void(domain+": "+t.String(), len(a) == 0, len(a) == 0)
+		w.void(what, len(a) == 0, len(a) == 0)
 	case MX:
 		mx, err := w.r.LookupMX(w.ctx, target)
 		if err != nil && !errors.Is(err, ErrNoRecords) {
-			failed("MX", err)
+			w.failed(at, "MX", target, err)
 			return
 		}
-		w.void(domain+": "+t.String(), len(mx) == 0, len(mx) == 0)
+		w.void(what, len(mx) == 0, len(mx) == 0)
 		if len(mx) > maxMX {
 			at.Severity, at.RFC = Error, "RFC 7208 §4.6.4"
 			at.Message = fmt.Sprintf("%s has %d MX hosts; receivers look up at most %d per mx and return permerror", target, len(mx), maxMX)
 			w.add(at)
 		}
 	}
+}
+
+// failed reports, at at, that looking up the what records of target
+// failed with err: temperror for receivers (§4.4), or, for a name outside
+// the records LintChain was given, an Info finding that it is not
+// checked.
+func (w *walker) failed(at Finding, what, target string, err error) {
+	at.Severity, at.RFC = Error, "RFC 7208 §4.4"
+	at.Message = fmt.Sprintf("looking up the %s records of %s failed: %v; receivers return temperror", what, target, err)
+	if errors.Is(err, ErrOffline) {
+		at.Severity, at.RFC = Info, "RFC 7208 §4.6.4"
+		at.Message = fmt.Sprintf("the %s records of %s are not among the records given, so they are not checked", what, target)
+	}
+	w.add(at)
 }
 
 // void records a lookup that found nothing for IPv4 or IPv6 senders.
