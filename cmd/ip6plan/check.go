@@ -34,23 +34,23 @@ func (f *resolverFlags) register(c *cobra.Command) {
 // answers at all: a wrong address would otherwise fail every check.
 func (f *resolverFlags) client(ctx context.Context) (*dnsclient.Client, error) {
 	if f.timeout <= 0 || f.attempts < 1 {
-		return nil, &exitError{exitInput, errors.New("--timeout must be above 0 and --attempts at least 1")}
+		return nil, errors.New("--timeout must be above 0 and --attempts at least 1")
 	}
 	server := f.server
 	if server == "" {
 		s, err := dnsclient.SystemServer()
 		if err != nil {
-			return nil, &exitError{exitInput, fmt.Errorf("no --resolver, and %w", err)}
+			return nil, fmt.Errorf("no --resolver, and %w", err)
 		}
 		server = s
 	}
 	server, err := dnsclient.ParseServer(server)
 	if err != nil {
-		return nil, &exitError{exitInput, err}
+		return nil, err
 	}
 	c := &dnsclient.Client{Server: server, Timeout: f.timeout, Attempts: f.attempts}
 	if err := c.Ping(ctx); err != nil {
-		return nil, &exitError{exitInput, err}
+		return nil, err
 	}
 	return c, nil
 }
@@ -87,14 +87,14 @@ The exit status is 1 when a check fails, 2 when the checks could not be made
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if output != "table" && output != "json" {
-				return &exitError{exitInput, fmt.Errorf("unknown output format %q; want table or json", output)}
+				return fmt.Errorf("unknown output format %q; want table or json", output)
 			}
 			a, err := flags.loadCurrent(c)
 			if err != nil {
 				return err
 			}
 			if a.Plan.Domain == "" {
-				return &exitError{exitInput, errors.New("the plan has no domain: check needs one, for the SPF record and the MX")}
+				return errors.New("the plan has no domain: check needs one, for the SPF record and the MX")
 			}
 			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
 			defer stop()
@@ -105,10 +105,10 @@ The exit status is 1 when a check fails, 2 when the checks could not be made
 			defer client.Close()
 			results, err := live.Check(ctx, client, a)
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			if ctx.Err() != nil {
-				return &exitError{exitInput, fmt.Errorf("interrupted")}
+				return fmt.Errorf("interrupted")
 			}
 			failed := 0
 			for _, r := range results {
@@ -122,7 +122,7 @@ The exit status is 1 when a check fails, 2 when the checks could not be made
 				err = writeCheckTable(c.OutOrStdout(), results, failed)
 			}
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			if failed > 0 {
 				return &exitError{exitFindings, nil}

@@ -73,20 +73,20 @@ is locked.`,
 		ValidArgs: kinds,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return &exitError{exitInput, fmt.Errorf("say which settings to write: one of %s", strings.Join(kinds, ", "))}
+				return fmt.Errorf("say which settings to write: one of %s", strings.Join(kinds, ", "))
 			}
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			kind, err := deploy.ParseKind(args[0])
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			switch {
 			case as != "files" && as != "postconf":
-				return &exitError{exitInput, fmt.Errorf("--as %q: want files or postconf", as)}
+				return fmt.Errorf("--as %q: want files or postconf", as)
 			case as == "postconf" && kind != deploy.Postfix:
-				return &exitError{exitInput, fmt.Errorf("--as postconf applies Postfix settings; %s settings come as files only", kind)}
+				return fmt.Errorf("--as postconf applies Postfix settings; %s settings come as files only", kind)
 			}
 			if dir != "" {
 				if err := mkdirAll(dir); err != nil {
@@ -99,13 +99,13 @@ is locked.`,
 			}
 			files, err := deploy.Generate(kind, a, deploy.Options{Hosts: hosts, Iface: iface})
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			out := c.OutOrStdout()
 			if as == "postconf" {
 				script, err := postconfScript(files, senderNames(a, hosts))
 				if err != nil {
-					return &exitError{exitInput, err}
+					return err
 				}
 				if dir == "" {
 					_, err := io.WriteString(out, script)
@@ -113,7 +113,7 @@ is locked.`,
 				}
 				p := filepath.Join(dir, "postconf.sh")
 				if err := planfile.WriteNew(p, []byte(script), 0o755, force); err != nil {
-					return &exitError{exitInput, err}
+					return err
 				}
 				fmt.Fprintf(out, "%s\twritten: run it on the mail host\n", p)
 				return nil
@@ -130,7 +130,7 @@ is locked.`,
 			for _, f := range files {
 				p := filepath.Join(dir, path.Base(f.Path))
 				if err := planfile.WriteNew(p, []byte(f.Content), f.Mode, force); err != nil {
-					return &exitError{exitInput, err}
+					return err
 				}
 				if f.Part {
 					fmt.Fprintf(out, "%s\twritten: add its lines to %s\n", p, f.Path)

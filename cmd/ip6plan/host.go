@@ -41,10 +41,10 @@ its first /64) under one interface-ID scheme, and its PTR name:
 		RunE: func(c *cobra.Command, args []string) error {
 			p, err := ip6.ParsePrefix(args[0])
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			if p.Bits() > 64 {
-				return &exitError{exitInput, fmt.Errorf("%s is longer than /64: a host's 64-bit interface ID needs a /64 (RFC 7421)", p)}
+				return fmt.Errorf("%s is longer than /64: a host's 64-bit interface ID needs a /64 (RFC 7421)", p)
 			}
 			p = netip.PrefixFrom(p.Addr(), 64)
 			fl := c.Flags()
@@ -55,23 +55,23 @@ its first /64) under one interface-ID scheme, and its PTR name:
 				}
 			}
 			if len(chosen) != 1 {
-				return &exitError{exitInput, fmt.Errorf("choose one scheme: --mac, --ipv4, --index, --service, --stable or --iid (got %d)", len(chosen))}
+				return fmt.Errorf("choose one scheme: --mac, --ipv4, --index, --service, --stable or --iid (got %d)", len(chosen))
 			}
 			var id uint64
 			switch chosen[0] {
 			case "--mac":
 				m, err := ip6.ParseMAC(mac)
 				if err != nil {
-					return wrapInput(err)
+					return err
 				}
 				if m.IsMulticast() {
-					return &exitError{exitInput, fmt.Errorf("--mac %s is a multicast (group) address, which no interface has as its own: EUI-64 needs the network card's own unicast MAC (RFC 7042 §2.1)", m)}
+					return fmt.Errorf("--mac %s is a multicast (group) address, which no interface has as its own: EUI-64 needs the network card's own unicast MAC (RFC 7042 §2.1)", m)
 				}
 				id = ip6.EUI64(m)
 			case "--ipv4":
 				a, err := netip.ParseAddr(ipv4)
 				if err != nil || !a.Is4() {
-					return &exitError{exitInput, fmt.Errorf("--ipv4 %q is not an IPv4 address", ipv4)}
+					return fmt.Errorf("--ipv4 %q is not an IPv4 address", ipv4)
 				}
 				if decimal {
 					id, err = ip6.IPv4Decimal(a)
@@ -79,19 +79,19 @@ its first /64) under one interface-ID scheme, and its PTR name:
 					id, err = ip6.IPv4Hex(a)
 				}
 				if err != nil {
-					return wrapInput(err)
+					return err
 				}
 			case "--index":
 				if id, err = ip6.Sequential(index); err != nil {
-					return wrapInput(err)
+					return err
 				}
 			case "--service":
 				if id, err = ip6.Service(port); err != nil {
-					return wrapInput(err)
+					return err
 				}
 			case "--stable":
 				if secret == "" {
-					return &exitError{exitInput, errors.New("--stable needs --secret, the key the ID is hashed with (RFC 7217): give the plan's secret to get the address the plan gives the host, and keep it private, since anyone who has it can work out the IDs")}
+					return errors.New("--stable needs --secret, the key the ID is hashed with (RFC 7217): give the plan's secret to get the address the plan gives the host, and keep it private, since anyone who has it can work out the IDs")
 				}
 				// The plan hashes the host's fully qualified name
 				// (plan.Host.FQDN): a name without a final dot is
@@ -100,17 +100,17 @@ its first /64) under one interface-ID scheme, and its PTR name:
 				h := plan.Host{Name: stable}
 				fqdn := h.FQDN("")
 				if err := records.CheckHostname(stable); err != nil {
-					return &exitError{exitInput, fmt.Errorf("--stable %q: %w", stable, err)}
+					return fmt.Errorf("--stable %q: %w", stable, err)
 				}
 				id = ip6.StableIID(p, fqdn, []byte(secret), 0)
 			case "--iid":
 				if id, err = ip6.ParseIID(iid); err != nil {
-					return wrapInput(err)
+					return err
 				}
 			}
 			a, err := ip6.AddrWithIID(p, id)
 			if err != nil {
-				return wrapInput(err)
+				return err
 			}
 			ptr, _ := records.PTRName(a)
 			fmt.Fprintf(c.OutOrStdout(), "%s\t%s\n", a, ptr)
@@ -132,13 +132,6 @@ its first /64) under one interface-ID scheme, and its PTR name:
 	return c
 }
 
-func wrapInput(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &exitError{exitInput, err}
-}
-
 func newDNSBLCmd() *cobra.Command {
 	var zones []string
 	c := &cobra.Command{
@@ -156,12 +149,12 @@ means listed.`,
 			for _, s := range args {
 				a, err := netip.ParseAddr(s)
 				if err != nil {
-					return &exitError{exitInput, fmt.Errorf("%q is not an IP address", s)}
+					return fmt.Errorf("%q is not an IP address", s)
 				}
 				for _, z := range zones {
 					name, err := records.DNSBLName(a, z)
 					if err != nil {
-						return &exitError{exitInput, err}
+						return err
 					}
 					fmt.Fprintln(c.OutOrStdout(), name)
 				}

@@ -19,7 +19,7 @@ func newLockCmd() *cobra.Command {
 		Short: "Check a lock file, or merge two as Git's merge driver",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return &exitError{exitInput, errors.New("say what to do: ip6plan lock check FILE, or ip6plan lock merge BASE OURS THEIRS")}
+			return errors.New("say what to do: ip6plan lock check FILE, or ip6plan lock merge BASE OURS THEIRS")
 		},
 	}
 	c.AddCommand(newLockCheckCmd(), newLockMergeCmd())
@@ -57,7 +57,7 @@ file is whole and 2 when one is damaged, with the file, line and what to do.`,
 				fmt.Fprintf(c.OutOrStdout(), "%s: ok, %d %s, prefix %s (format %s)\n", name, l.Len(), plural(l.Len(), "entry", "entries"), l.Prefix, format)
 			}
 			if len(errs) > 0 {
-				return &exitError{exitInput, errors.Join(errs...)}
+				return errors.Join(errs...)
 			}
 			return nil
 		},
@@ -89,7 +89,7 @@ As Git's merge driver for plan.lock:
   ip6plan lock merge base.lock ours.lock theirs.lock && cp ours.lock plan.lock`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 3 {
-				return &exitError{exitInput, fmt.Errorf("merge takes three locks: BASE OURS THEIRS; got %d", len(args))}
+				return fmt.Errorf("merge takes three locks: BASE OURS THEIRS; got %d", len(args))
 			}
 			return nil
 		},
@@ -114,11 +114,11 @@ As Git's merge driver for plan.lock:
 				case i == 0 && (errors.Is(err, fs.ErrNotExist) || err == nil && len(data) == 0):
 					continue // no common lock: both sides added everything
 				case err != nil:
-					return &exitError{exitInput, err}
+					return err
 				}
 				l, err := plan.ParseLock(fmt.Sprintf("%s (%s)", name, side), data)
 				if err != nil {
-					return &exitError{exitInput, fmt.Errorf("%w\n%s is damaged, so the merge cannot be made", err, map[string]string{"base": "the base lock", "ours": "our lock", "theirs": "their lock"}[side])}
+					return fmt.Errorf("%w\n%s is damaged, so the merge cannot be made", err, map[string]string{"base": "the base lock", "ours": "our lock", "theirs": "their lock"}[side])
 				}
 				locks[i] = l
 			}
@@ -127,7 +127,7 @@ As Git's merge driver for plan.lock:
 				return &exitError{exitFindings, fmt.Errorf("%s: %w\n%s is left as it was on our side, without conflict markers", name, err, name)}
 			}
 			if err := planfile.WriteAtomic(args[1], merged.Bytes(), 0o644); err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			return nil
 		},

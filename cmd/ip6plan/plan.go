@@ -70,12 +70,12 @@ func (f *planFlags) hold(c *cobra.Command) (func(), error) {
 // user can do; other errors come back unchanged, as input errors.
 func lockAccess(err error, path string, writing bool) error {
 	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
-		return &exitError{exitInput, err}
+		return err
 	}
 	if writing {
-		return &exitError{exitInput, fmt.Errorf("%w\nip6plan may not write the lock %s, so nothing was changed: run it as a user who may, name a lock file you may write with --lock FILE, or see what would change without writing anything with ip6plan plan --dry-run", err, path)}
+		return fmt.Errorf("%w\nip6plan may not write the lock %s, so nothing was changed: run it as a user who may, name a lock file you may write with --lock FILE, or see what would change without writing anything with ip6plan plan --dry-run", err, path)
 	}
-	return &exitError{exitInput, fmt.Errorf("%w\nip6plan may not read the lock %s: run it as a user who may, or name a copy you may read with --lock FILE", err, path)}
+	return fmt.Errorf("%w\nip6plan may not read the lock %s: run it as a user who may, or name a copy you may read with --lock FILE", err, path)
 }
 
 // load reads the plan and its lock and allocates, reporting warnings,
@@ -83,7 +83,7 @@ func lockAccess(err error, path string, writing bool) error {
 func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error) {
 	p, err := planfile.Read(f.file, c.InOrStdin())
 	if err != nil {
-		return nil, nil, &exitError{exitInput, err}
+		return nil, nil, err
 	}
 	var old *plan.Lock
 	if path := f.lockPath(); path != "" {
@@ -93,7 +93,7 @@ func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error)
 	}
 	a, err := plan.Allocate(p, old)
 	if err != nil {
-		return nil, nil, &exitError{exitInput, err}
+		return nil, nil, err
 	}
 	stderr := c.ErrOrStderr()
 	if old.Legacy() {
@@ -257,11 +257,11 @@ With --dry-run it prints what would change in the lock and writes nothing.
 		RunE: func(c *cobra.Command, _ []string) error {
 			write, ok := writers[output]
 			if !ok {
-				return &exitError{exitInput, fmt.Errorf("unknown output format %q; want table, csv, json or markdown", output)}
+				return fmt.Errorf("unknown output format %q; want table, csv, json or markdown", output)
 			}
 			readOnly := dryRun || check
 			if check && flags.lockPath() == "" {
-				return &exitError{exitInput, fmt.Errorf("--check compares the plan with its lock, and a plan read from stdin has none: name it with --lock")}
+				return fmt.Errorf("--check compares the plan with its lock, and a plan read from stdin has none: name it with --lock")
 			}
 			if !readOnly {
 				unlock, err := flags.hold(c)
@@ -308,7 +308,7 @@ With --dry-run it prints what would change in the lock and writes nothing.
 			}
 			v, err := newView(a)
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			return write(c.OutOrStdout(), v)
 		},
@@ -402,7 +402,7 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, paths []string) error {
 			if flags.lockPath() == "" {
-				return &exitError{exitInput, fmt.Errorf("a plan read from stdin has no lock file: name it with --lock")}
+				return fmt.Errorf("a plan read from stdin has no lock file: name it with --lock")
 			}
 			unlock, err := flags.hold(c)
 			if err != nil {
@@ -413,7 +413,7 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 			// until space is released must not stop the release.
 			pl, err := planfile.Read(flags.file, c.InOrStdin())
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			lockPath := flags.lockPath()
 			old, err := planfile.ReadLock(lockPath)
@@ -421,7 +421,7 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 				return lockAccess(err, lockPath, false)
 			}
 			if old == nil {
-				return &exitError{exitInput, fmt.Errorf("there is no lock file %s to release entries from", lockPath)}
+				return fmt.Errorf("there is no lock file %s to release entries from", lockPath)
 			}
 			var gone []plan.Entry
 			for _, p := range paths {
@@ -434,7 +434,7 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 				}
 				g, err := release(p)
 				if err != nil {
-					return &exitError{exitInput, fmt.Errorf("release %s: %w", p, err)}
+					return fmt.Errorf("release %s: %w", p, err)
 				}
 				gone = append(gone, g...)
 			}

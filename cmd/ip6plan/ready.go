@@ -42,7 +42,7 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if !slices.Contains(readyOutputs, output) {
-				return &exitError{exitInput, fmt.Errorf("unknown output format %q; want table, json or csv", output)}
+				return fmt.Errorf("unknown output format %q; want table, json or csv", output)
 			}
 			a, err := flags.loadCurrent(c)
 			if err != nil {
@@ -53,10 +53,10 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
 			for _, name := range hosts {
 				h, err := index.Lookup(name)
 				if err != nil {
-					return &exitError{exitInput, err}
+					return err
 				}
 				if !h.Host.IsSender() {
-					return &exitError{exitInput, fmt.Errorf("host %q does not send mail (roles outbound or relay), so receivers check nothing of it", h.Path)}
+					return fmt.Errorf("host %q does not send mail (roles outbound or relay), so receivers check nothing of it", h.Path)
 				}
 				only[h.Path] = true
 			}

@@ -43,7 +43,7 @@ lists ([...]) is not moved in place: move the entry by hand and run
   ip6plan rename -f plan.yaml --renumber site-a/office site-b/office`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 2 {
-				return &exitError{exitInput, fmt.Errorf("rename takes the old path and the new one, e.g. site-a/office site-a/lan; got %d arguments", len(args))}
+				return fmt.Errorf("rename takes the old path and the new one, e.g. site-a/office site-a/lan; got %d arguments", len(args))
 			}
 			return nil
 		},
@@ -66,11 +66,11 @@ func parentOf(path string) string {
 
 func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string, renumber bool) error {
 	if f.file == "-" {
-		return &exitError{exitInput, errors.New("rename edits the plan file, so it needs one: -f PLAN, not stdin")}
+		return errors.New("rename edits the plan file, so it needs one: -f PLAN, not stdin")
 	}
 	for _, p := range []string{oldPath, newPath} {
 		if p == "" || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.Contains(p, "//") {
-			return &exitError{exitInput, fmt.Errorf("%q is not a path of names like site-a/office", p)}
+			return fmt.Errorf("%q is not a path of names like site-a/office", p)
 		}
 	}
 	if parentOf(oldPath) != parentOf(newPath) {
@@ -92,11 +92,11 @@ func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string, renumber b
 	lockHas := lockHasPath(lock, oldPath)
 	switch {
 	case !hasOld && !(hasNew && lockHas):
-		return &exitError{exitInput, fmt.Errorf("%s has no subnet, host or link %s", f.file, oldPath)}
+		return fmt.Errorf("%s has no subnet, host or link %s", f.file, oldPath)
 	case hasOld && hasNew:
-		return &exitError{exitInput, fmt.Errorf("%s is taken: %s already has it; choose another name", newPath, f.file)}
+		return fmt.Errorf("%s is taken: %s already has it; choose another name", newPath, f.file)
 	case lockHasPath(lock, newPath):
-		return &exitError{exitInput, fmt.Errorf("%s already holds %s (an entry gone from the plan keeps its space until released): release it with ip6plan release -f %s %s first, or choose another name", lockPath, newPath, f.file, newPath)}
+		return fmt.Errorf("%s already holds %s (an entry gone from the plan keeps its space until released): release it with ip6plan release -f %s %s first, or choose another name", lockPath, newPath, f.file, newPath)
 	}
 	// The lock is renamed on a copy first, so that a rename the lock
 	// refuses leaves both files as they were.
@@ -104,17 +104,17 @@ func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string, renumber b
 	if lockHas {
 		renamed = lock.Clone()
 		if err := renamed.Rename(oldPath, newPath); err != nil {
-			return &exitError{exitInput, fmt.Errorf("%s: %w", lockPath, err)}
+			return fmt.Errorf("%s: %w", lockPath, err)
 		}
 	}
 	out := c.OutOrStdout()
 	if hasOld {
 		edited, err := plan.RenameInSource(f.file, src, oldPath, newName)
 		if err != nil {
-			return &exitError{exitInput, err}
+			return err
 		}
 		if err := planfile.WriteAtomic(f.file, edited, 0o644); err != nil {
-			return &exitError{exitInput, err}
+			return err
 		}
 		fmt.Fprintf(out, "renamed %s to %s in %s\n", oldPath, newPath, f.file)
 	} else {
@@ -126,7 +126,7 @@ func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string, renumber b
 		return nil
 	}
 	if err := planfile.WriteAtomic(lockPath, renamed.Bytes(), 0o644); err != nil {
-		return &exitError{exitInput, fmt.Errorf("%w\n%s is renamed but the lock is not: run the same rename again to finish it", err, f.file)}
+		return fmt.Errorf("%w\n%s is renamed but the lock is not: run the same rename again to finish it", err, f.file)
 	}
 	n := 0
 	for _, e := range renamed.Entries() {
@@ -157,27 +157,27 @@ func (f *planFlags) move(c *cobra.Command, oldPath, newPath string) error {
 	switch {
 	case finishing:
 	case !hasOld:
-		return &exitError{exitInput, fmt.Errorf("%s has no subnet, host or link %s", f.file, oldPath)}
+		return fmt.Errorf("%s has no subnet, host or link %s", f.file, oldPath)
 	case hasNew:
-		return &exitError{exitInput, fmt.Errorf("%s is taken: %s already has it; choose another name", newPath, f.file)}
+		return fmt.Errorf("%s is taken: %s already has it; choose another name", newPath, f.file)
 	case lock != nil && lockHasPath(lock, newPath):
-		return &exitError{exitInput, fmt.Errorf("%s already holds %s (an entry gone from the plan keeps its space until released): release it with ip6plan release -f %s %s first, or choose another name", lockPath, newPath, f.file, newPath)}
+		return fmt.Errorf("%s already holds %s (an entry gone from the plan keeps its space until released): release it with ip6plan release -f %s %s first, or choose another name", lockPath, newPath, f.file, newPath)
 	}
 	edited := src
 	if !finishing {
 		if edited, err = plan.MoveInSource(f.file, src, oldPath, newPath); errors.Is(err, plan.ErrByHand) {
-			return &exitError{exitInput, fmt.Errorf("%w\nnothing was changed. Once it is moved by hand, ip6plan plan -f %s gives it new addresses and holds the old ones until you release them", err, f.file)}
+			return fmt.Errorf("%w\nnothing was changed. Once it is moved by hand, ip6plan plan -f %s gives it new addresses and holds the old ones until you release them", err, f.file)
 		} else if err != nil {
-			return &exitError{exitInput, fmt.Errorf("%w\nnothing was changed", err)}
+			return fmt.Errorf("%w\nnothing was changed", err)
 		}
 	}
 	moved, err := plan.ParseFile(f.file, edited)
 	if err != nil {
-		return &exitError{exitInput, err}
+		return err
 	}
 	a, err := plan.Allocate(moved, lock)
 	if err != nil {
-		return &exitError{exitInput, fmt.Errorf("%w\nwith %s moved to %s (the lines above are those of the moved plan, which was not written) the plan cannot be allocated, so nothing was changed; a pinned prefix or address that does not fit the new parent must be changed or dropped first", err, oldPath, newPath)}
+		return fmt.Errorf("%w\nwith %s moved to %s (the lines above are those of the moved plan, which was not written) the plan cannot be allocated, so nothing was changed; a pinned prefix or address that does not fit the new parent must be changed or dropped first", err, oldPath, newPath)
 	}
 	if refused := a.Refused(nil); len(refused) > 0 {
 		var b strings.Builder
@@ -197,7 +197,7 @@ func (f *planFlags) move(c *cobra.Command, oldPath, newPath string) error {
 		fmt.Fprintf(out, "%s already has %s; finishing the move in %s\n", f.file, newPath, lockPath)
 	} else {
 		if err := planfile.WriteAtomic(f.file, edited, 0o644); err != nil {
-			return &exitError{exitInput, err}
+			return err
 		}
 		fmt.Fprintf(out, "moved %s to %s in %s\n", oldPath, newPath, f.file)
 	}
@@ -206,7 +206,7 @@ func (f *planFlags) move(c *cobra.Command, oldPath, newPath string) error {
 		return nil
 	}
 	if err := planfile.WriteAtomic(lockPath, a.Lock.Bytes(), 0o644); err != nil {
-		return &exitError{exitInput, fmt.Errorf("%w\n%s has the move but the lock does not: run the same rename again to finish it", err, f.file)}
+		return fmt.Errorf("%w\n%s has the move but the lock does not: run the same rename again to finish it", err, f.file)
 	}
 	for _, ch := range plan.Diff(lock, a.Lock) {
 		if ch.Op == '+' {
@@ -288,10 +288,10 @@ func (f *planFlags) readHeld(c *cobra.Command, doing string) (unlock func(), src
 		return nil, nil, nil, nil, err
 	}
 	if src, err = os.ReadFile(f.file); err != nil {
-		return fail(&exitError{exitInput, err})
+		return fail(err)
 	}
 	if p, err = plan.ParseFile(f.file, src); err != nil {
-		return fail(&exitError{exitInput, fmt.Errorf("%w\nfix the plan before %s anything in it", err, doing)})
+		return fail(fmt.Errorf("%w\nfix the plan before %s anything in it", err, doing))
 	}
 	if lock, err = planfile.ReadLock(f.lockPath()); err != nil {
 		return fail(lockAccess(err, f.lockPath(), false))

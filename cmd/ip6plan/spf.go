@@ -50,7 +50,7 @@ record published today, keeping its terms and order, and reports each change.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if output != "zone" && output != "text" {
-				return &exitError{exitInput, fmt.Errorf("unknown output %q; want zone or text", output)}
+				return fmt.Errorf("unknown output %q; want zone or text", output)
 			}
 			a, err := flags.loadCurrent(c)
 			if err != nil {
@@ -60,17 +60,17 @@ record published today, keeping its terms and order, and reports each change.`,
 				a.Plan.SPF.Existing = merge
 			}
 			if a.Plan.Domain == "" {
-				return &exitError{exitInput, errors.New("the plan has no domain, so there is no SPF record to build: set domain: at the top of the plan")}
+				return errors.New("the plan has no domain, so there is no SPF record to build: set domain: at the top of the plan")
 			}
 			stderr := c.ErrOrStderr()
 			if a.Plan.SPF.Existing != "" {
 				existing, err := spf.Parse(a.Plan.SPF.Existing)
 				if err != nil {
-					return &exitError{exitInput, fmt.Errorf("--merge: %w", err)}
+					return fmt.Errorf("--merge: %w", err)
 				}
 				nets, err := spf.Networks(a)
 				if err != nil {
-					return &exitError{exitInput, err}
+					return err
 				}
 				_, changes := spf.Merge(existing, nets, a.Plan.SPF.Include)
 				for _, ch := range changes {
@@ -79,11 +79,11 @@ record published today, keeping its terms and order, and reports each change.`,
 			}
 			chain, err := spf.BuildChain(a)
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			rrs, err := spf.TXTRecords(a)
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			// Lint what is published for the domain, together, as
 			// receivers evaluate it. (A HELO name's record is the host's
@@ -143,7 +143,7 @@ name of 32 octets). Exit status 1 when there is an error or a warning.`,
 			findings := spf.Lint(args[0])
 			if name != "" {
 				if err := records.CheckOwner(name); err != nil {
-					return &exitError{exitInput, fmt.Errorf("--name %q: %w", name, err)}
+					return fmt.Errorf("--name %q: %w", name, err)
 				}
 				findings = spf.LintName(name, args[0])
 			}
@@ -201,24 +201,24 @@ The domain is --domain, else the sender's domain, else the HELO name.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			a, err := netip.ParseAddr(ip)
 			if err != nil || a.Zone() != "" {
-				return &exitError{exitInput, fmt.Errorf("--ip %q is not an IP address", ip)}
+				return fmt.Errorf("--ip %q is not an IP address", ip)
 			}
 			var res *spf.StaticResolver
 			if len(zoneFiles) > 0 || len(txts) > 0 {
 				res = &spf.StaticResolver{}
 				for _, file := range zoneFiles {
 					if err := addZoneFile(res, file); err != nil {
-						return &exitError{exitInput, err}
+						return err
 					}
 				}
 				for _, pair := range txts {
 					if err := res.AddPair(pair); err != nil {
-						return &exitError{exitInput, fmt.Errorf("--txt %q: %w", pair, err)}
+						return fmt.Errorf("--txt %q: %w", pair, err)
 					}
 				}
 			}
 			if len(args) == 0 && res == nil {
-				return &exitError{exitInput, errors.New("give the RECORD to check, or the records to look it up in with --zone FILE or --txt NAME=RECORD")}
+				return errors.New("give the RECORD to check, or the records to look it up in with --zone FILE or --txt NAME=RECORD")
 			}
 			d := domain
 			if d == "" {
@@ -227,7 +227,7 @@ The domain is --domain, else the sender's domain, else the HELO name.`,
 				} else if helo != "" {
 					d = helo
 				} else if len(args) == 0 {
-					return &exitError{exitInput, errors.New("say whose record to look up: --domain, --sender or --helo")}
+					return errors.New("say whose record to look up: --domain, --sender or --helo")
 				} else {
 					d = "example.com"
 				}

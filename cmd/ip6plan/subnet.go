@@ -39,7 +39,7 @@ and no --len it picks the nibble-aligned length that holds N children.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			p, err := ip6.ParsePrefix(args[0])
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			fl := c.Flags()
 			picked := 0
@@ -49,28 +49,28 @@ and no --len it picks the nibble-aligned length that holds N children.`,
 				}
 			}
 			if picked > 1 {
-				return &exitError{exitInput, errors.New("use one of --nth, --count and --all")}
+				return errors.New("use one of --nth, --count and --all")
 			}
 			out := c.OutOrStdout()
 			if fl.Changed("count") && !fl.Changed("len") {
 				adv, err := ip6.NibbleAdvice(p, count)
 				if err != nil {
-					return &exitError{exitInput, err}
+					return err
 				}
 				fmt.Fprintf(out, "# %s\n", adv)
 				bits = adv.Nibble
 			}
 			if (fl.Changed("nth") || fl.Changed("all")) && !fl.Changed("len") {
-				return &exitError{exitInput, errors.New("--nth and --all need --len, the length of the children")}
+				return errors.New("--nth and --all need --len, the length of the children")
 			}
 			if bits != 0 && (bits < p.Bits() || bits > 128) {
-				return &exitError{exitInput, fmt.Errorf("--len %d: children of %s are /%d to /128", bits, p, p.Bits())}
+				return fmt.Errorf("--len %d: children of %s are /%d to /128", bits, p, p.Bits())
 			}
 			switch {
 			case fl.Changed("nth"):
 				child, err := ip6.Child(p, bits, nth)
 				if err != nil {
-					return &exitError{exitInput, err}
+					return err
 				}
 				fmt.Fprintln(out, child)
 				return nil

@@ -72,13 +72,13 @@ times.`,
 
 func (f *surveyFlags) run(c *cobra.Command, file string) error {
 	if f.output != live.CSV && f.output != live.JSON {
-		return &exitError{exitInput, fmt.Errorf("unknown output format %q; want csv or json", f.output)}
+		return fmt.Errorf("unknown output format %q; want csv or json", f.output)
 	}
 	if f.workers < 1 || f.workers > 10000 {
-		return &exitError{exitInput, fmt.Errorf("--workers %d: want 1 to 10000", f.workers)}
+		return fmt.Errorf("--workers %d: want 1 to 10000", f.workers)
 	}
 	if f.resume && f.out == "" {
-		return &exitError{exitInput, errors.New("--resume needs --out FILE: the rows of the run to resume")}
+		return errors.New("--resume needs --out FILE: the rows of the run to resume")
 	}
 	stderr := c.ErrOrStderr()
 	domains, err := f.readDomains(c, file)
@@ -113,7 +113,7 @@ func (f *surveyFlags) run(c *cobra.Command, file string) error {
 		defer client.Close()
 		rw, err := live.NewRowWriter(w, f.output, header)
 		if err != nil {
-			return &exitError{exitInput, err}
+			return err
 		}
 		s := &live.Survey{Resolver: client, Workers: f.workers}
 		bar := newSurveyProgress(stderr, len(domains))
@@ -126,12 +126,12 @@ func (f *surveyFlags) run(c *cobra.Command, file string) error {
 		if err != nil {
 			fmt.Fprintf(stderr, "ip6plan: survey: %s\n", tally.String())
 			if ctx.Err() != nil && f.out != "" {
-				return &exitError{exitInput, fmt.Errorf("interrupted; the rows so far are in %s: run again with --resume to finish", f.out)}
+				return fmt.Errorf("interrupted; the rows so far are in %s: run again with --resume to finish", f.out)
 			}
 			if ctx.Err() != nil {
-				return &exitError{exitInput, errors.New("interrupted")}
+				return errors.New("interrupted")
 			}
-			return &exitError{exitInput, err}
+			return err
 		}
 	}
 	fmt.Fprintf(stderr, "ip6plan: survey: %s\n", tally.String())
@@ -146,7 +146,7 @@ func (f *surveyFlags) readDomains(c *cobra.Command, file string) ([]string, erro
 	if file != "-" {
 		fh, err := os.Open(file)
 		if err != nil {
-			return nil, &exitError{exitInput, err}
+			return nil, err
 		}
 		defer fh.Close()
 		r, name = fh, file
@@ -158,7 +158,7 @@ func (f *surveyFlags) readDomains(c *cobra.Command, file string) ([]string, erro
 		}
 	}
 	if len(domains) == 0 {
-		return nil, &exitError{exitInput, fmt.Errorf("%s holds no domains to survey", name)}
+		return nil, fmt.Errorf("%s holds no domains to survey", name)
 	}
 	return domains, nil
 }
@@ -168,7 +168,7 @@ func (f *surveyFlags) readDomains(c *cobra.Command, file string) ([]string, erro
 // whether the file holds nothing, not even a header.
 func (f *surveyFlags) openOut() (rows []live.Row, out *os.File, empty bool, err error) {
 	fail := func(err error) ([]live.Row, *os.File, bool, error) {
-		return nil, nil, false, &exitError{exitInput, err}
+		return nil, nil, false, err
 	}
 	data, err := os.ReadFile(f.out)
 	switch {
