@@ -55,12 +55,15 @@ func (f *resolverFlags) client(ctx context.Context) (*dnsclient.Client, error) {
 	return c, nil
 }
 
+// checkFlags are the check command's options.
+type checkFlags struct {
+	planFlags
+	rf     resolverFlags
+	output string
+}
+
 func newCheckCmd() *cobra.Command {
-	var (
-		flags  planFlags
-		rf     resolverFlags
-		output string
-	)
+	var f checkFlags
 	c := &cobra.Command{
 		Use:   "check -f PLAN [--resolver HOST:PORT] [-o table|json]",
 		Short: "Check through DNS that what is published matches the plan's sending hosts",
@@ -85,56 +88,60 @@ The exit status is 1 when a check fails, 2 when the checks could not be made
 		Example: `  ip6plan check -f plan.yaml
   ip6plan check -f plan.yaml --resolver 9.9.9.9:53 -o json`,
 		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			if output != "table" && output != "json" {
-				return fmt.Errorf("unknown output format %q; want table or json", output)
-			}
-			a, err := flags.loadCurrent(c)
-			if err != nil {
-				return err
-			}
-			if a.Plan.Domain == "" {
-				return errors.New("the plan has no domain: check needs one, for the SPF record and the MX")
-			}
-			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
-			defer stop()
-			client, err := rf.client(ctx)
-			if err != nil {
-				return err
-			}
-			defer client.Close()
-			results, err := live.Check(ctx, client, a)
-			if err != nil {
-				return err
-			}
-			if ctx.Err() != nil {
-				return fmt.Errorf("interrupted")
-			}
-			failed := 0
-			for _, r := range results {
-				if !r.OK {
-					failed++
-				}
-			}
-			if output == "json" {
-				err = writeCheckJSON(c.OutOrStdout(), client.Server, results, failed)
-			} else {
-				err = writeCheckTable(c.OutOrStdout(), results, failed)
-			}
-			if err != nil {
-				return err
-			}
-			if failed > 0 {
-				return &exitError{exitFindings, nil}
-			}
-			return nil
-		},
+		RunE: func(c *cobra.Command, _ []string) error { return f.run(c) },
 	}
-	flags.register(c)
-	rf.register(c)
-	c.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	f.register(c)
+	f.rf.register(c)
+	c.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table or json")
 	c.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"table", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
+}
+
+// run checks through DNS what the world sees of the plan's sending hosts,
+// prints the results and fails with exitFindings when one fails.
+func (f *checkFlags) run(c *cobra.Command) error {
+	if f.output != "table" && f.output != "json" {
+		return fmt.Errorf("unknown output format %q; want table or json", f.output)
+	}
+	a, err := f.loadCurrent(c)
+	if err != nil {
+		return err
+	}
+	if a.Plan.Domain == "" {
+		return errors.New("the plan has no domain: check needs one, for the SPF record and the MX")
+	}
+	ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
+	defer stop()
+	client, err := f.rf.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	results, err := live.Check(ctx, client, a)
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted")
+	}
+	failed := 0
+	for _, r := range results {
+		if !r.OK {
+			failed++
+		}
+	}
+	if f.output == "json" {
+		err = writeCheckJSON(c.OutOrStdout(), client.Server, results, failed)
+	} else {
+		err = writeCheckTable(c.OutOrStdout(), results, failed)
+	}
+	if err != nil {
+		return err
+	}
+	if failed > 0 {
+		return &exitError{exitFindings, nil}
+	}
+	return nil
 }
 
 func writeCheckTable(w io.Writer, results []live.Result, failed int) error {
