@@ -275,7 +275,7 @@ With --dry-run it prints what would change in the lock and writes nothing.
 				return err
 			}
 			for _, p := range renumber {
-				if !moves(a.Moves, p) {
+				if len(a.Refused([]string{p})) == len(a.Moves) { // it accepts no move
 					fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: --renumber %s: nothing at or below %s moves\n", p, p)
 				}
 			}
@@ -323,16 +323,6 @@ With --dry-run it prints what would change in the lock and writes nothing.
 	return c
 }
 
-// moves reports whether any of the moves is at or below path.
-func moves(ms []plan.Change, path string) bool {
-	for _, m := range ms {
-		if m.Entry.Path == path || strings.HasPrefix(m.Entry.Path, path+"/") {
-			return true
-		}
-	}
-	return false
-}
-
 // refuseMoves is the error of a run that would move entries the user did
 // not name: each move, and the --renumber flags that would accept them.
 func refuseMoves(lockPath string, refused []plan.Change) error {
@@ -345,17 +335,7 @@ func refuseMoves(lockPath string, refused []plan.Change) error {
 	for _, m := range refused {
 		fmt.Fprintf(&b, "\n%s", m)
 	}
-	// The fewest paths that cover every move: a path covers those below it.
-	var paths, top []string
-	for _, m := range refused {
-		paths = append(paths, m.Entry.Path)
-	}
-	slices.SortStableFunc(paths, func(a, b string) int { return strings.Count(a, "/") - strings.Count(b, "/") })
-	for _, p := range paths {
-		if !slices.ContainsFunc(top, func(t string) bool { return p == t || strings.HasPrefix(p, t+"/") }) {
-			top = append(top, p)
-		}
-	}
+	top := plan.RenumberPaths(refused)
 	fmt.Fprintf(&b, "\nto renumber them, run plan again with --renumber %s (a path covers everything inside it); the space they leave stays held until you release it. Or change the plan so that they fit where they are.", strings.Join(top, " --renumber "))
 	return &exitError{exitFindings, errors.New(b.String())}
 }
@@ -426,7 +406,7 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 			var gone []plan.Entry
 			for _, p := range paths {
 				release := old.Release
-				if planHas(pl, p) {
+				if pl.Has(p) {
 					if !vacatedUnder(old, p) {
 						return &exitError{exitFindings, fmt.Errorf("%s is still in the plan; releasing it would hand its addresses to the next entry that needs space, so nothing was released. Remove it from the plan first (its space is then held until you release it), or, to move it, change the plan and run ip6plan plan -f %s --renumber %s", p, flags.file, p)}
 					}
