@@ -259,38 +259,20 @@ With --dry-run it prints what would change in the lock and writes nothing.
 			if !ok {
 				return fmt.Errorf("unknown output format %q; want table, csv, json or markdown", output)
 			}
-			readOnly := dryRun || check
 			if check && flags.lockPath() == "" {
 				return fmt.Errorf("--check compares the plan with its lock, and a plan read from stdin has none: name it with --lock")
 			}
-			if !readOnly {
-				unlock, err := flags.hold(c)
-				if err != nil {
-					return err
-				}
-				defer unlock()
+			if dryRun || check {
+				return flags.dryRun(c, renumber, check)
 			}
-			a, old, err := flags.load(c)
+			unlock, err := flags.hold(c)
 			if err != nil {
 				return err
 			}
-			for _, p := range renumber {
-				if len(a.Refused([]string{p})) == len(a.Moves) { // it accepts no move
-					fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: --renumber %s: nothing at or below %s moves\n", p, p)
-				}
-			}
-			refused := a.Refused(renumber)
-			if readOnly {
-				changes, err := printDiff(c.OutOrStdout(), old, a.Lock)
-				switch {
-				case err != nil:
-					return err
-				case len(refused) > 0:
-					return refuseMoves(flags.lockPath(), refused)
-				case check && (changes > 0 || old.Legacy()):
-					return &exitError{exitFindings, fmt.Errorf("the lock %s is not current: run ip6plan plan -f %s", flags.lockPath(), flags.file)}
-				}
-				return nil
+			defer unlock()
+			a, old, refused, err := flags.loadRenumbering(c, renumber)
+			if err != nil {
+				return err
 			}
 			if len(refused) > 0 {
 				return refuseMoves(flags.lockPath(), refused)
@@ -321,6 +303,40 @@ With --dry-run it prints what would change in the lock and writes nothing.
 	c.Flags().StringArrayVar(&renumber, "renumber", nil, "accept moving the entry at this path and everything inside it (repeat for more)")
 	c.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"table", "csv", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
+}
+
+// loadRenumbering loads the plan as load does, and warns of each
+// --renumber path that accepts no move; refused are the moves that the
+// paths do not accept.
+func (f *planFlags) loadRenumbering(c *cobra.Command, renumber []string) (a *plan.Allocation, old *plan.Lock, refused []plan.Change, err error) {
+	if a, old, err = f.load(c); err != nil {
+		return nil, nil, nil, err
+	}
+	for _, p := range renumber {
+		if len(a.Refused([]string{p})) == len(a.Moves) { // it accepts no move
+			fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: --renumber %s: nothing at or below %s moves\n", p, p)
+		}
+	}
+	return a, old, a.Refused(renumber), nil
+}
+
+// dryRun prints what plan would change in the lock and writes nothing;
+// with check, a lock that is not current fails with exitFindings.
+func (f *planFlags) dryRun(c *cobra.Command, renumber []string, check bool) error {
+	a, old, refused, err := f.loadRenumbering(c, renumber)
+	if err != nil {
+		return err
+	}
+	changes, err := printDiff(c.OutOrStdout(), old, a.Lock)
+	switch {
+	case err != nil:
+		return err
+	case len(refused) > 0:
+		return refuseMoves(f.lockPath(), refused)
+	case check && (changes > 0 || old.Legacy()):
+		return &exitError{exitFindings, fmt.Errorf("the lock %s is not current: run ip6plan plan -f %s", f.lockPath(), f.file)}
+	}
+	return nil
 }
 
 // refuseMoves is the error of a run that would move entries the user did
