@@ -131,7 +131,7 @@ func (r *run) iid(h *Host, p netip.Prefix) (uint64, error) {
 		if r.plan.Secret == "" {
 			return 0, fmt.Errorf("scheme stable needs the plan's secret (secret: at the top of the plan)")
 		}
-		return ip6.StableIID(p, h.FQDN(r.plan.Domain), []byte(r.plan.Secret), 0), nil
+		return h.StableIID(p, r.plan.Domain, r.plan.Secret), nil
 	}
 	return 0, fmt.Errorf("scheme %s does not derive an address", h.Scheme)
 }

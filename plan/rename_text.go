@@ -93,45 +93,7 @@ func checkEntryName(kind Kind, name string) error {
 // A path that names entries of two kinds is not found: the caller cannot
 // tell which one is meant.
 func entryKind(p *Plan, path string) (Kind, bool) {
-	parts := strings.Split(path, "/")
-	subnets := p.Subnets
-	var parent *Subnet
-	for i, part := range parts {
-		var next *Subnet
-		for _, s := range subnets {
-			if s.Name == part {
-				next = s
-				break
-			}
-		}
-		if i < len(parts)-1 {
-			if next == nil {
-				return 0, false
-			}
-			parent, subnets = next, next.Subnets
-			continue
-		}
-		var kinds []Kind
-		if next != nil {
-			kinds = append(kinds, KindSubnet)
-		}
-		if parent != nil {
-			for _, h := range parent.Hosts {
-				if h.Name == part {
-					kinds = append(kinds, KindHost)
-					break
-				}
-			}
-			for _, l := range parent.Links {
-				if l.Name == part {
-					kinds = append(kinds, KindLink)
-					break
-				}
-			}
-		}
-		if len(kinds) != 1 {
-			return 0, false
-		}
+	if kinds := kindsAt(p, path); len(kinds) == 1 {
 		return kinds[0], true
 	}
 	return 0, false

@@ -34,33 +34,36 @@ func (f *resolverFlags) register(c *cobra.Command) {
 // answers at all: a wrong address would otherwise fail every check.
 func (f *resolverFlags) client(ctx context.Context) (*dnsclient.Client, error) {
 	if f.timeout <= 0 || f.attempts < 1 {
-		return nil, &exitError{exitInput, errors.New("--timeout must be above 0 and --attempts at least 1")}
+		return nil, errors.New("--timeout must be above 0 and --attempts at least 1")
 	}
 	server := f.server
 	if server == "" {
 		s, err := dnsclient.SystemServer()
 		if err != nil {
-			return nil, &exitError{exitInput, fmt.Errorf("no --resolver, and %w", err)}
+			return nil, fmt.Errorf("no --resolver, and %w", err)
 		}
 		server = s
 	}
 	server, err := dnsclient.ParseServer(server)
 	if err != nil {
-		return nil, &exitError{exitInput, err}
+		return nil, err
 	}
 	c := &dnsclient.Client{Server: server, Timeout: f.timeout, Attempts: f.attempts}
 	if err := c.Ping(ctx); err != nil {
-		return nil, &exitError{exitInput, err}
+		return nil, err
 	}
 	return c, nil
 }
 
+// checkFlags are the check command's options.
+type checkFlags struct {
+	planFlags
+	rf     resolverFlags
+	output string
+}
+
 func newCheckCmd() *cobra.Command {
-	var (
-		flags  planFlags
-		rf     resolverFlags
-		output string
-	)
+	var f checkFlags
 	c := &cobra.Command{
 		Use:   "check -f PLAN [--resolver HOST:PORT] [-o table|json]",
 		Short: "Check through DNS that what is published matches the plan's sending hosts",
@@ -85,56 +88,60 @@ The exit status is 1 when a check fails, 2 when the checks could not be made
 		Example: `  ip6plan check -f plan.yaml
   ip6plan check -f plan.yaml --resolver 9.9.9.9:53 -o json`,
 		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			if output != "table" && output != "json" {
-				return &exitError{exitInput, fmt.Errorf("unknown output format %q; want table or json", output)}
-			}
-			a, err := flags.loadCurrent(c)
-			if err != nil {
-				return err
-			}
-			if a.Plan.Domain == "" {
-				return &exitError{exitInput, errors.New("the plan has no domain: check needs one, for the SPF record and the MX")}
-			}
-			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
-			defer stop()
-			client, err := rf.client(ctx)
-			if err != nil {
-				return err
-			}
-			defer client.Close()
-			results, err := live.Check(ctx, client, a)
-			if err != nil {
-				return &exitError{exitInput, err}
-			}
-			if ctx.Err() != nil {
-				return &exitError{exitInput, fmt.Errorf("interrupted")}
-			}
-			failed := 0
-			for _, r := range results {
-				if !r.OK {
-					failed++
-				}
-			}
-			if output == "json" {
-				err = writeCheckJSON(c.OutOrStdout(), client.Server, results, failed)
-			} else {
-				err = writeCheckTable(c.OutOrStdout(), results, failed)
-			}
-			if err != nil {
-				return &exitError{exitInput, err}
-			}
-			if failed > 0 {
-				return &exitError{exitFindings, nil}
-			}
-			return nil
-		},
+		RunE: func(c *cobra.Command, _ []string) error { return f.run(c) },
 	}
-	flags.register(c)
-	rf.register(c)
-	c.Flags().StringVarP(&output, "output", "o", "table", "output format: table or json")
+	f.register(c)
+	f.rf.register(c)
+	c.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table or json")
 	c.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"table", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
+}
+
+// run checks through DNS what the world sees of the plan's sending hosts,
+// prints the results and fails with exitFindings when one fails.
+func (f *checkFlags) run(c *cobra.Command) error {
+	if f.output != "table" && f.output != "json" {
+		return fmt.Errorf("unknown output format %q; want table or json", f.output)
+	}
+	a, err := f.loadCurrent(c)
+	if err != nil {
+		return err
+	}
+	if a.Plan.Domain == "" {
+		return errors.New("the plan has no domain: check needs one, for the SPF record and the MX")
+	}
+	ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
+	defer stop()
+	client, err := f.rf.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	results, err := live.Check(ctx, client, a)
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted")
+	}
+	failed := 0
+	for _, r := range results {
+		if !r.OK {
+			failed++
+		}
+	}
+	if f.output == "json" {
+		err = writeCheckJSON(c.OutOrStdout(), client.Server, results, failed)
+	} else {
+		err = writeCheckTable(c.OutOrStdout(), results, failed)
+	}
+	if err != nil {
+		return err
+	}
+	if failed > 0 {
+		return &exitError{exitFindings, nil}
+	}
+	return nil
 }
 
 func writeCheckTable(w io.Writer, results []live.Result, failed int) error {

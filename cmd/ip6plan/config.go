@@ -13,15 +13,21 @@ import (
 	"github.com/ip6plan/ip6plan/records/deploy"
 )
 
+// configFlags are the config command's options.
+type configFlags struct {
+	planFlags
+	hosts []string
+	iface string
+	dir   string
+	force bool
+	as    string // files or postconf
+}
+
+// postconfName is the name -d gives the script of --as postconf.
+const postconfName = "postconf.sh"
+
 func newConfigCmd() *cobra.Command {
-	var (
-		flags planFlags
-		hosts []string
-		iface string
-		dir   string
-		force bool
-		as    string
-	)
+	var f configFlags
 	var kinds []string
 	for _, k := range deploy.Kinds() {
 		kinds = append(kinds, string(k))
@@ -73,83 +79,108 @@ is locked.`,
 		ValidArgs: kinds,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return &exitError{exitInput, fmt.Errorf("say which settings to write: one of %s", strings.Join(kinds, ", "))}
+				return fmt.Errorf("say which settings to write: one of %s", strings.Join(kinds, ", "))
 			}
 			return nil
 		},
-		RunE: func(c *cobra.Command, args []string) error {
-			kind, err := deploy.ParseKind(args[0])
-			if err != nil {
-				return &exitError{exitInput, err}
-			}
-			switch {
-			case as != "files" && as != "postconf":
-				return &exitError{exitInput, fmt.Errorf("--as %q: want files or postconf", as)}
-			case as == "postconf" && kind != deploy.Postfix:
-				return &exitError{exitInput, fmt.Errorf("--as postconf applies Postfix settings; %s settings come as files only", kind)}
-			}
-			if dir != "" {
-				if err := mkdirAll(dir); err != nil {
-					return err
-				}
-			}
-			a, err := flags.loadCurrent(c)
-			if err != nil {
-				return err
-			}
-			files, err := deploy.Generate(kind, a, deploy.Options{Hosts: hosts, Iface: iface})
-			if err != nil {
-				return &exitError{exitInput, err}
-			}
-			out := c.OutOrStdout()
-			if as == "postconf" {
-				script, err := postconfScript(files, senderNames(a, hosts))
-				if err != nil {
-					return &exitError{exitInput, err}
-				}
-				if dir == "" {
-					_, err := io.WriteString(out, script)
-					return err
-				}
-				p := filepath.Join(dir, "postconf.sh")
-				if err := planfile.WriteNew(p, []byte(script), 0o755, force); err != nil {
-					return &exitError{exitInput, err}
-				}
-				fmt.Fprintf(out, "%s\twritten: run it on the mail host\n", p)
-				return nil
-			}
-			if dir == "" {
-				for i, f := range files {
-					if i > 0 {
-						fmt.Fprintln(out)
-					}
-					fmt.Fprint(out, f.Content)
-				}
-				return nil
-			}
-			for _, f := range files {
-				p := filepath.Join(dir, path.Base(f.Path))
-				if err := planfile.WriteNew(p, []byte(f.Content), f.Mode, force); err != nil {
-					return &exitError{exitInput, err}
-				}
-				if f.Part {
-					fmt.Fprintf(out, "%s\twritten: add its lines to %s\n", p, f.Path)
-				} else {
-					fmt.Fprintf(out, "%s\twritten: install it as %s\n", p, f.Path)
-				}
-			}
-			return nil
-		},
+		RunE: func(c *cobra.Command, args []string) error { return f.run(c, args[0]) },
 	}
-	flags.register(c)
+	f.register(c)
 	fl := c.Flags()
-	fl.StringSliceVar(&hosts, "host", nil, "the planned hosts on the machine: name, FQDN or path (comma list, or repeat)")
-	fl.StringVar(&iface, "iface", "", `network interface (default eth0; em0 for freebsd, "Ethernet" for windows)`)
-	fl.StringVarP(&dir, "dir", "d", "", "write the files into this directory instead of standard output")
-	fl.BoolVar(&force, "force", false, "with -d: overwrite existing files")
-	fl.StringVar(&as, "as", "files", "postfix: files (lines to add to main.cf and master.cf) or postconf (postconf -e and -M commands that set them in place)")
+	fl.StringSliceVar(&f.hosts, "host", nil, "the planned hosts on the machine: name, FQDN or path (comma list, or repeat)")
+	fl.StringVar(&f.iface, "iface", "", `network interface (default eth0; em0 for freebsd, "Ethernet" for windows)`)
+	fl.StringVarP(&f.dir, "dir", "d", "", "write the files into this directory instead of standard output")
+	fl.BoolVar(&f.force, "force", false, "with -d: overwrite existing files")
+	fl.StringVar(&f.as, "as", "files", "postfix: files (lines to add to main.cf and master.cf) or postconf (postconf -e and -M commands that set them in place)")
 	c.RegisterFlagCompletionFunc("as", cobra.FixedCompletions([]string{"files", "postconf"}, cobra.ShellCompDirectiveNoFileComp))
 	c.MarkFlagRequired("host")
 	c.MarkFlagDirname("dir")
 	return c
+}
+
+// run writes the settings of the kind named for the hosts --host names:
+// it checks the flags, reads the plan, has records/deploy generate the
+// settings, and prints or writes them.
+func (f *configFlags) run(c *cobra.Command, name string) error {
+	kind, err := f.kind(name)
+	if err != nil {
+		return err
+	}
+	if f.dir != "" {
+		if err := mkdirAll(f.dir); err != nil {
+			return err
+		}
+	}
+	a, err := f.loadCurrent(c)
+	if err != nil {
+		return err
+	}
+	opt := deploy.Options{Hosts: f.hosts, Iface: f.iface}
+	if f.as == "postconf" {
+		script, err := deploy.PostconfScript(a, opt)
+		if err != nil {
+			return err
+		}
+		return f.writeScript(c.OutOrStdout(), script)
+	}
+	files, err := deploy.Generate(kind, a, opt)
+	if err != nil {
+		return err
+	}
+	return f.writeFiles(c.OutOrStdout(), files)
+}
+
+// kind returns the kind of settings name names, once --as is known to
+// suit it.
+func (f *configFlags) kind(name string) (deploy.Kind, error) {
+	kind, err := deploy.ParseKind(name)
+	switch {
+	case err != nil:
+		return "", err
+	case f.as != "files" && f.as != "postconf":
+		return "", fmt.Errorf("--as %q: want files or postconf", f.as)
+	case f.as == "postconf" && kind != deploy.Postfix:
+		return "", fmt.Errorf("--as postconf applies Postfix settings; %s settings come as files only", kind)
+	}
+	return kind, nil
+}
+
+// writeScript prints the postconf script, or with -d writes it there.
+func (f *configFlags) writeScript(out io.Writer, script string) error {
+	if f.dir == "" {
+		_, err := io.WriteString(out, script)
+		return err
+	}
+	p := filepath.Join(f.dir, postconfName)
+	if err := planfile.WriteNew(p, []byte(script), 0o755, f.force); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s\twritten: run it on the mail host\n", p)
+	return nil
+}
+
+// writeFiles prints the files one after another, or with -d writes each
+// there under its base name (deploy.File.Path), saying where it goes.
+func (f *configFlags) writeFiles(out io.Writer, files []deploy.File) error {
+	if f.dir == "" {
+		for i, file := range files {
+			if i > 0 {
+				fmt.Fprintln(out)
+			}
+			fmt.Fprint(out, file.Content)
+		}
+		return nil
+	}
+	for _, file := range files {
+		p := filepath.Join(f.dir, path.Base(file.Path))
+		if err := planfile.WriteNew(p, []byte(file.Content), file.Mode, f.force); err != nil {
+			return err
+		}
+		if file.Part {
+			fmt.Fprintf(out, "%s\twritten: add its lines to %s\n", p, file.Path)
+		} else {
+			fmt.Fprintf(out, "%s\twritten: install it as %s\n", p, file.Path)
+		}
+	}
+	return nil
 }

@@ -34,7 +34,7 @@ output): two mail streams in /64s of their own and a site /56 with a server
 				return err
 			}
 			if err := planfile.WriteNew(path, starterPlan, 0o644, force); err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "wrote %s; edit it, then run: ip6plan plan -f %s\n", path, path)
 			return nil

@@ -19,7 +19,7 @@ func newLockCmd() *cobra.Command {
 		Short: "Check a lock file, or merge two as Git's merge driver",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			return &exitError{exitInput, errors.New("say what to do: ip6plan lock check FILE, or ip6plan lock merge BASE OURS THEIRS")}
+			return errors.New("say what to do: ip6plan lock check FILE, or ip6plan lock merge BASE OURS THEIRS")
 		},
 	}
 	c.AddCommand(newLockCheckCmd(), newLockMergeCmd())
@@ -57,7 +57,7 @@ file is whole and 2 when one is damaged, with the file, line and what to do.`,
 				fmt.Fprintf(c.OutOrStdout(), "%s: ok, %d %s, prefix %s (format %s)\n", name, l.Len(), plural(l.Len(), "entry", "entries"), l.Prefix, format)
 			}
 			if len(errs) > 0 {
-				return &exitError{exitInput, errors.Join(errs...)}
+				return errors.Join(errs...)
 			}
 			return nil
 		},
@@ -89,7 +89,7 @@ As Git's merge driver for plan.lock:
   ip6plan lock merge base.lock ours.lock theirs.lock && cp ours.lock plan.lock`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 3 {
-				return &exitError{exitInput, fmt.Errorf("merge takes three locks: BASE OURS THEIRS; got %d", len(args))}
+				return fmt.Errorf("merge takes three locks: BASE OURS THEIRS; got %d", len(args))
 			}
 			return nil
 		},
@@ -97,42 +97,57 @@ As Git's merge driver for plan.lock:
 			if name == "" {
 				name = args[1]
 			}
-			// OURS is a lock a plan may be using when it is run by hand;
-			// Git hands the driver temporary files, which have no sidecar,
-			// and must not be left one.
-			if _, err := os.Stat(planfile.FlockPath(args[1])); err == nil {
-				unlock, err := (&planFlags{file: args[1], lock: args[1], wait: wait}).hold(c)
-				if err != nil {
-					return err
-				}
-				defer unlock()
-			}
-			var locks [3]*plan.Lock
-			for i, side := range []string{"base", "ours", "theirs"} {
-				data, err := os.ReadFile(args[i])
-				switch {
-				case i == 0 && (errors.Is(err, fs.ErrNotExist) || err == nil && len(data) == 0):
-					continue // no common lock: both sides added everything
-				case err != nil:
-					return &exitError{exitInput, err}
-				}
-				l, err := plan.ParseLock(fmt.Sprintf("%s (%s)", name, side), data)
-				if err != nil {
-					return &exitError{exitInput, fmt.Errorf("%w\n%s is damaged, so the merge cannot be made", err, map[string]string{"base": "the base lock", "ours": "our lock", "theirs": "their lock"}[side])}
-				}
-				locks[i] = l
-			}
-			merged, err := plan.MergeLocks(locks[0], locks[1], locks[2])
-			if err != nil {
-				return &exitError{exitFindings, fmt.Errorf("%s: %w\n%s is left as it was on our side, without conflict markers", name, err, name)}
-			}
-			if err := planfile.WriteAtomic(args[1], merged.Bytes(), 0o644); err != nil {
-				return &exitError{exitInput, err}
-			}
-			return nil
+			return mergeLocks(c, args[0], args[1], args[2], name, wait)
 		},
 	}
 	c.Flags().StringVar(&name, "name", "", "the lock's path in the repository, for messages (Git's %P)")
 	c.Flags().DurationVar(&wait, "wait", 30*time.Second, "how long to wait for another ip6plan run that is writing OURS")
 	return c
+}
+
+// mergeLocks merges the locks base, ours and theirs into ours, holding
+// ours while it does if a plan may be using it; name is ours as messages
+// call it.
+func mergeLocks(c *cobra.Command, base, ours, theirs, name string, wait time.Duration) error {
+	// OURS is a lock a plan may be using when it is run by hand;
+	// Git hands the driver temporary files, which have no sidecar,
+	// and must not be left one.
+	if _, err := os.Stat(planfile.FlockPath(ours)); err == nil {
+		unlock, err := (&planFlags{file: ours, lock: ours, wait: wait}).hold(c)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	var locks [3]*plan.Lock
+	for i, side := range []string{"base", "ours", "theirs"} {
+		l, err := readMergeSide([]string{base, ours, theirs}[i], name, side)
+		if err != nil {
+			return err
+		}
+		locks[i] = l
+	}
+	merged, err := plan.MergeLocks(locks[0], locks[1], locks[2])
+	if err != nil {
+		return &exitError{exitFindings, fmt.Errorf("%s: %w\n%s is left as it was on our side, without conflict markers", name, err, name)}
+	}
+	return planfile.WriteAtomic(ours, merged.Bytes(), 0o644)
+}
+
+// readMergeSide reads one side of a merge from file. The base may be
+// missing or empty: then there is no common lock, and both sides added
+// everything.
+func readMergeSide(file, name, side string) (*plan.Lock, error) {
+	data, err := os.ReadFile(file)
+	switch {
+	case side == "base" && (errors.Is(err, fs.ErrNotExist) || err == nil && len(data) == 0):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	l, err := plan.ParseLock(fmt.Sprintf("%s (%s)", name, side), data)
+	if err != nil {
+		return nil, fmt.Errorf("%w\n%s is damaged, so the merge cannot be made", err, map[string]string{"base": "the base lock", "ours": "our lock", "theirs": "their lock"}[side])
+	}
+	return l, nil
 }

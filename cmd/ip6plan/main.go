@@ -16,13 +16,28 @@ import (
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 // Exit statuses, as ipcalc and named-checkzone users expect them.
+//
+// run maps what a command returns to one of them, and this is the whole
+// rule:
+//   - nil is exitOK;
+//   - an error that wraps an *exitError ends with its code, which is how a
+//     command says exitFindings; its message is printed unless it has none
+//     (the findings are printed already, as check and lint do);
+//   - every other error is exitInput, printed one "ip6plan: " line per
+//     line.
+//
+// So a command returns plain errors for bad usage and input and for work
+// that could not be done, and wraps in an exitError with exitFindings only
+// what ends with status 1: problems a check or lint found, a lock that is
+// behind the plan or busy, moves it refuses to make.
 const (
 	exitOK       = 0
 	exitFindings = 1 // a check or lint found problems
 	exitInput    = 2 // bad usage or input, or the job could not be done
 )
 
-// exitError carries the status a failure should end the process with.
+// exitError carries a status other than exitInput for a failure: see the
+// exit statuses.
 type exitError struct {
 	code int
 	err  error
@@ -69,7 +84,7 @@ with the DNS and mail settings that go with them.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{exitInput, fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+		return fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
 	root.AddCommand(newPlanCmd(), newReleaseCmd(), newRenameCmd(), newLockCmd(), newZoneCmd(), newPTRCmd(), newSubnetCmd(), newHostCmd(), newDNSBLCmd(), newInitCmd(), newSchemaCmd(), newSPFCmd(), newConfigCmd(), newReadyCmd(), newCheckCmd(), newSurveyCmd())
 	return root

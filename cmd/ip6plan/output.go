@@ -237,7 +237,7 @@ func writeJSON(w io.Writer, a *view) error {
 // promises, or says why it cannot.
 func mkdirAll(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return &exitError{exitInput, fmt.Errorf("cannot create the output directory %s: %w", dir, err)}
+		return fmt.Errorf("cannot create the output directory %s: %w", dir, err)
 	}
 	return nil
 }

@@ -70,12 +70,12 @@ func (f *planFlags) hold(c *cobra.Command) (func(), error) {
 // user can do; other errors come back unchanged, as input errors.
 func lockAccess(err error, path string, writing bool) error {
 	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
-		return &exitError{exitInput, err}
+		return err
 	}
 	if writing {
-		return &exitError{exitInput, fmt.Errorf("%w\nip6plan may not write the lock %s, so nothing was changed: run it as a user who may, name a lock file you may write with --lock FILE, or see what would change without writing anything with ip6plan plan --dry-run", err, path)}
+		return fmt.Errorf("%w\nip6plan may not write the lock %s, so nothing was changed: run it as a user who may, name a lock file you may write with --lock FILE, or see what would change without writing anything with ip6plan plan --dry-run", err, path)
 	}
-	return &exitError{exitInput, fmt.Errorf("%w\nip6plan may not read the lock %s: run it as a user who may, or name a copy you may read with --lock FILE", err, path)}
+	return fmt.Errorf("%w\nip6plan may not read the lock %s: run it as a user who may, or name a copy you may read with --lock FILE", err, path)
 }
 
 // load reads the plan and its lock and allocates, reporting warnings,
@@ -83,7 +83,7 @@ func lockAccess(err error, path string, writing bool) error {
 func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error) {
 	p, err := planfile.Read(f.file, c.InOrStdin())
 	if err != nil {
-		return nil, nil, &exitError{exitInput, err}
+		return nil, nil, err
 	}
 	var old *plan.Lock
 	if path := f.lockPath(); path != "" {
@@ -93,7 +93,7 @@ func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error)
 	}
 	a, err := plan.Allocate(p, old)
 	if err != nil {
-		return nil, nil, &exitError{exitInput, err}
+		return nil, nil, err
 	}
 	stderr := c.ErrOrStderr()
 	if old.Legacy() {
@@ -257,40 +257,22 @@ With --dry-run it prints what would change in the lock and writes nothing.
 		RunE: func(c *cobra.Command, _ []string) error {
 			write, ok := writers[output]
 			if !ok {
-				return &exitError{exitInput, fmt.Errorf("unknown output format %q; want table, csv, json or markdown", output)}
+				return fmt.Errorf("unknown output format %q; want table, csv, json or markdown", output)
 			}
-			readOnly := dryRun || check
 			if check && flags.lockPath() == "" {
-				return &exitError{exitInput, fmt.Errorf("--check compares the plan with its lock, and a plan read from stdin has none: name it with --lock")}
+				return fmt.Errorf("--check compares the plan with its lock, and a plan read from stdin has none: name it with --lock")
 			}
-			if !readOnly {
-				unlock, err := flags.hold(c)
-				if err != nil {
-					return err
-				}
-				defer unlock()
+			if dryRun || check {
+				return flags.dryRun(c, renumber, check)
 			}
-			a, old, err := flags.load(c)
+			unlock, err := flags.hold(c)
 			if err != nil {
 				return err
 			}
-			for _, p := range renumber {
-				if !moves(a.Moves, p) {
-					fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: --renumber %s: nothing at or below %s moves\n", p, p)
-				}
-			}
-			refused := a.Refused(renumber)
-			if readOnly {
-				changes, err := printDiff(c.OutOrStdout(), old, a.Lock)
-				switch {
-				case err != nil:
-					return err
-				case len(refused) > 0:
-					return refuseMoves(flags.lockPath(), refused)
-				case check && (changes > 0 || old.Legacy()):
-					return &exitError{exitFindings, fmt.Errorf("the lock %s is not current: run ip6plan plan -f %s", flags.lockPath(), flags.file)}
-				}
-				return nil
+			defer unlock()
+			a, old, refused, err := flags.loadRenumbering(c, renumber)
+			if err != nil {
+				return err
 			}
 			if len(refused) > 0 {
 				return refuseMoves(flags.lockPath(), refused)
@@ -308,7 +290,7 @@ With --dry-run it prints what would change in the lock and writes nothing.
 			}
 			v, err := newView(a)
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			return write(c.OutOrStdout(), v)
 		},
@@ -323,14 +305,38 @@ With --dry-run it prints what would change in the lock and writes nothing.
 	return c
 }
 
-// moves reports whether any of the moves is at or below path.
-func moves(ms []plan.Change, path string) bool {
-	for _, m := range ms {
-		if m.Entry.Path == path || strings.HasPrefix(m.Entry.Path, path+"/") {
-			return true
+// loadRenumbering loads the plan as load does, and warns of each
+// --renumber path that accepts no move; refused are the moves that the
+// paths do not accept.
+func (f *planFlags) loadRenumbering(c *cobra.Command, renumber []string) (a *plan.Allocation, old *plan.Lock, refused []plan.Change, err error) {
+	if a, old, err = f.load(c); err != nil {
+		return nil, nil, nil, err
+	}
+	for _, p := range renumber {
+		if len(a.Refused([]string{p})) == len(a.Moves) { // it accepts no move
+			fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: --renumber %s: nothing at or below %s moves\n", p, p)
 		}
 	}
-	return false
+	return a, old, a.Refused(renumber), nil
+}
+
+// dryRun prints what plan would change in the lock and writes nothing;
+// with check, a lock that is not current fails with exitFindings.
+func (f *planFlags) dryRun(c *cobra.Command, renumber []string, check bool) error {
+	a, old, refused, err := f.loadRenumbering(c, renumber)
+	if err != nil {
+		return err
+	}
+	changes, err := printDiff(c.OutOrStdout(), old, a.Lock)
+	switch {
+	case err != nil:
+		return err
+	case len(refused) > 0:
+		return refuseMoves(f.lockPath(), refused)
+	case check && (changes > 0 || old.Legacy()):
+		return &exitError{exitFindings, fmt.Errorf("the lock %s is not current: run ip6plan plan -f %s", f.lockPath(), f.file)}
+	}
+	return nil
 }
 
 // refuseMoves is the error of a run that would move entries the user did
@@ -345,17 +351,7 @@ func refuseMoves(lockPath string, refused []plan.Change) error {
 	for _, m := range refused {
 		fmt.Fprintf(&b, "\n%s", m)
 	}
-	// The fewest paths that cover every move: a path covers those below it.
-	var paths, top []string
-	for _, m := range refused {
-		paths = append(paths, m.Entry.Path)
-	}
-	slices.SortStableFunc(paths, func(a, b string) int { return strings.Count(a, "/") - strings.Count(b, "/") })
-	for _, p := range paths {
-		if !slices.ContainsFunc(top, func(t string) bool { return p == t || strings.HasPrefix(p, t+"/") }) {
-			top = append(top, p)
-		}
-	}
+	top := plan.RenumberPaths(refused)
 	fmt.Fprintf(&b, "\nto renumber them, run plan again with --renumber %s (a path covers everything inside it); the space they leave stays held until you release it. Or change the plan so that they fit where they are.", strings.Join(top, " --renumber "))
 	return &exitError{exitFindings, errors.New(b.String())}
 }
@@ -402,7 +398,7 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, paths []string) error {
 			if flags.lockPath() == "" {
-				return &exitError{exitInput, fmt.Errorf("a plan read from stdin has no lock file: name it with --lock")}
+				return fmt.Errorf("a plan read from stdin has no lock file: name it with --lock")
 			}
 			unlock, err := flags.hold(c)
 			if err != nil {
@@ -413,7 +409,7 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 			// until space is released must not stop the release.
 			pl, err := planfile.Read(flags.file, c.InOrStdin())
 			if err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 			lockPath := flags.lockPath()
 			old, err := planfile.ReadLock(lockPath)
@@ -421,12 +417,12 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 				return lockAccess(err, lockPath, false)
 			}
 			if old == nil {
-				return &exitError{exitInput, fmt.Errorf("there is no lock file %s to release entries from", lockPath)}
+				return fmt.Errorf("there is no lock file %s to release entries from", lockPath)
 			}
 			var gone []plan.Entry
 			for _, p := range paths {
 				release := old.Release
-				if planHas(pl, p) {
+				if pl.Has(p) {
 					if !vacatedUnder(old, p) {
 						return &exitError{exitFindings, fmt.Errorf("%s is still in the plan; releasing it would hand its addresses to the next entry that needs space, so nothing was released. Remove it from the plan first (its space is then held until you release it), or, to move it, change the plan and run ip6plan plan -f %s --renumber %s", p, flags.file, p)}
 					}
@@ -434,7 +430,7 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 				}
 				g, err := release(p)
 				if err != nil {
-					return &exitError{exitInput, fmt.Errorf("release %s: %w", p, err)}
+					return fmt.Errorf("release %s: %w", p, err)
 				}
 				gone = append(gone, g...)
 			}

@@ -13,12 +13,15 @@ import (
 	"github.com/ip6plan/ip6plan/records/deploy"
 )
 
+// readyFlags are the ready command's options.
+type readyFlags struct {
+	planFlags
+	hosts  []string
+	output string
+}
+
 func newReadyCmd() *cobra.Command {
-	var (
-		flags  planFlags
-		hosts  []string
-		output string
-	)
+	var f readyFlags
 	c := &cobra.Command{
 		Use:   "ready -f PLAN [--host NAME...]",
 		Short: "Check each sending host against what mail receivers require, offline",
@@ -40,70 +43,55 @@ zones ('ip6plan zone') and SPF ('ip6plan spf') first.`,
   ip6plan ready -f plan.yaml --host mta1,mta2
   ip6plan ready -f plan.yaml -o json | jq '.checks[] | select(.status == "fail")'`,
 		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
-			if !slices.Contains(readyOutputs, output) {
-				return &exitError{exitInput, fmt.Errorf("unknown output format %q; want table, json or csv", output)}
-			}
-			a, err := flags.loadCurrent(c)
-			if err != nil {
-				return err
-			}
-			only := map[string]bool{}
-			index := deploy.NewIndex(a)
-			for _, name := range hosts {
-				h, err := index.Lookup(name)
-				if err != nil {
-					return &exitError{exitInput, err}
-				}
-				if !h.Host.IsSender() {
-					return &exitError{exitInput, fmt.Errorf("host %q does not send mail (roles outbound or relay), so receivers check nothing of it", h.Path)}
-				}
-				only[h.Path] = true
-			}
-			out := c.OutOrStdout()
-			var checks []deploy.Check
-			for _, ch := range deploy.Readiness(a) {
-				if len(only) == 0 || only[ch.Host] {
-					checks = append(checks, ch)
-				}
-			}
-			if len(checks) == 0 && output == "table" {
-				fmt.Fprintln(out, "no sending hosts (roles outbound or relay) in the plan")
-				return nil
-			}
-			count := map[deploy.Status]int{}
-			senders := map[string]bool{}
-			for _, ch := range checks {
-				count[ch.Status]++
-				senders[ch.Host] = true
-			}
-			switch output {
-			case "json":
-				err = writeReadyJSON(out, checks, len(senders), count)
-			case "csv":
-				err = writeReadyCSV(out, checks)
-			default:
-				err = writeReadyTable(out, checks, len(senders), count)
-			}
-			if err != nil {
-				return err
-			}
-			if count[deploy.Fail] > 0 {
-				return &exitError{exitFindings, nil}
-			}
-			return nil
-		},
+		RunE: func(c *cobra.Command, _ []string) error { return f.run(c) },
 	}
-	flags.register(c)
-	c.Flags().StringSliceVar(&hosts, "host", nil, "check only these sending hosts: name, FQDN or path (comma list, or repeat)")
-	c.Flags().StringVarP(&output, "output", "o", "table", "output format: table, json or csv")
+	f.register(c)
+	c.Flags().StringSliceVar(&f.hosts, "host", nil, "check only these sending hosts: name, FQDN or path (comma list, or repeat)")
+	c.Flags().StringVarP(&f.output, "output", "o", "table", "output format: table, json or csv")
 	c.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(readyOutputs, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
 
 var readyOutputs = []string{"table", "json", "csv"}
 
-func writeReadyTable(w io.Writer, checks []deploy.Check, senders int, count map[deploy.Status]int) error {
+// run prints the readiness checklist of the hosts --host names, or of
+// every sending host, and fails with exitFindings when a check fails.
+func (f *readyFlags) run(c *cobra.Command) error {
+	if !slices.Contains(readyOutputs, f.output) {
+		return fmt.Errorf("unknown output format %q; want table, json or csv", f.output)
+	}
+	a, err := f.loadCurrent(c)
+	if err != nil {
+		return err
+	}
+	checks, err := deploy.ReadinessOf(a, f.hosts)
+	if err != nil {
+		return err
+	}
+	out := c.OutOrStdout()
+	if len(checks) == 0 && f.output == "table" {
+		fmt.Fprintln(out, "no sending hosts (roles outbound or relay) in the plan")
+		return nil
+	}
+	sum := deploy.Summarize(checks)
+	switch f.output {
+	case "json":
+		err = writeReadyJSON(out, checks, sum)
+	case "csv":
+		err = writeReadyCSV(out, checks)
+	default:
+		err = writeReadyTable(out, checks, sum)
+	}
+	if err != nil {
+		return err
+	}
+	if !sum.Ready() {
+		return &exitError{exitFindings, nil}
+	}
+	return nil
+}
+
+func writeReadyTable(w io.Writer, checks []deploy.Check, sum deploy.Summary) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "HOST\tCHECK\tSTATUS\tDETAIL")
 	for _, ch := range checks {
@@ -112,7 +100,7 @@ func writeReadyTable(w io.Writer, checks []deploy.Check, senders int, count map[
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%d %s: %d pass, %d warn, %d fail\n", senders, plural(senders, "sending host", "sending hosts"), count[deploy.Pass], count[deploy.Warn], count[deploy.Fail])
+	_, err := fmt.Fprintf(w, "\n%d %s: %d pass, %d warn, %d fail\n", sum.Hosts, plural(sum.Hosts, "sending host", "sending hosts"), sum.Pass, sum.Warn, sum.Fail)
 	return err
 }
 
@@ -133,8 +121,8 @@ type jsonReadyCheck struct {
 	Detail  string `json:"detail"`
 }
 
-func writeReadyJSON(w io.Writer, checks []deploy.Check, senders int, count map[deploy.Status]int) error {
-	doc := jsonReady{Hosts: senders, Pass: count[deploy.Pass], Warn: count[deploy.Warn], Fail: count[deploy.Fail], Checks: []jsonReadyCheck{}}
+func writeReadyJSON(w io.Writer, checks []deploy.Check, sum deploy.Summary) error {
+	doc := jsonReady{Hosts: sum.Hosts, Pass: sum.Pass, Warn: sum.Warn, Fail: sum.Fail, Checks: []jsonReadyCheck{}}
 	for _, ch := range checks {
 		j := jsonReadyCheck{Host: ch.Host, Check: ch.Item, Status: ch.Status.String(), Detail: ch.Msg}
 		if ch.Addr.IsValid() {

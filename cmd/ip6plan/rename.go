@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -43,7 +44,7 @@ lists ([...]) is not moved in place: move the entry by hand and run
   ip6plan rename -f plan.yaml --renumber site-a/office site-b/office`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 2 {
-				return &exitError{exitInput, fmt.Errorf("rename takes the old path and the new one, e.g. site-a/office site-a/lan; got %d arguments", len(args))}
+				return fmt.Errorf("rename takes the old path and the new one, e.g. site-a/office site-a/lan; got %d arguments", len(args))
 			}
 			return nil
 		},
@@ -55,48 +56,38 @@ lists ([...]) is not moved in place: move the entry by hand and run
 	return c
 }
 
-// parentOf returns the path of the entry that holds the one at path, or
-// "" at the top.
-func parentOf(path string) string {
-	if i := strings.LastIndexByte(path, '/'); i >= 0 {
-		return path[:i]
-	}
-	return ""
-}
-
 func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string, renumber bool) error {
 	if f.file == "-" {
-		return &exitError{exitInput, errors.New("rename edits the plan file, so it needs one: -f PLAN, not stdin")}
+		return errors.New("rename edits the plan file, so it needs one: -f PLAN, not stdin")
 	}
 	for _, p := range []string{oldPath, newPath} {
-		if p == "" || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.Contains(p, "//") {
-			return &exitError{exitInput, fmt.Errorf("%q is not a path of names like site-a/office", p)}
+		if !plan.IsPath(p) {
+			return fmt.Errorf("%q is not a path of names like site-a/office", p)
 		}
 	}
-	if parentOf(oldPath) != parentOf(newPath) {
+	oldParent, _ := plan.SplitPath(oldPath)
+	newParent, newName := plan.SplitPath(newPath)
+	if oldParent != newParent {
 		if !renumber {
 			return &exitError{exitFindings, fmt.Errorf("%s and %s have different parents: moving an entry under another parent renumbers it, which rename does only with --renumber, so nothing was changed. To move it and give it new addresses, run ip6plan rename -f %s --renumber %s %s: its old addresses stay held until you release them with ip6plan release -f %s %s", oldPath, newPath, f.file, oldPath, newPath, f.file, oldPath)}
 		}
 		return f.move(c, oldPath, newPath)
 	}
-	newName := newPath[len(parentOf(newPath)):]
-	newName = strings.TrimPrefix(newName, "/")
 
 	unlock, src, p, lock, err := f.readHeld(c, "renaming")
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	lockPath := f.lockPath()
-	hasOld, hasNew := planHas(p, oldPath), planHas(p, newPath)
-	lockHas := lockHasPath(lock, oldPath)
+	hasOld, hasNew := p.Has(oldPath), p.Has(newPath)
+	lockHas := len(lock.Under(oldPath)) > 0
 	switch {
 	case !hasOld && !(hasNew && lockHas):
-		return &exitError{exitInput, fmt.Errorf("%s has no subnet, host or link %s", f.file, oldPath)}
+		return f.noEntryError(oldPath)
 	case hasOld && hasNew:
-		return &exitError{exitInput, fmt.Errorf("%s is taken: %s already has it; choose another name", newPath, f.file)}
-	case lockHasPath(lock, newPath):
-		return &exitError{exitInput, fmt.Errorf("%s already holds %s (an entry gone from the plan keeps its space until released): release it with ip6plan release -f %s %s first, or choose another name", lockPath, newPath, f.file, newPath)}
+		return f.takenError(newPath)
+	case len(lock.Under(newPath)) > 0:
+		return f.heldError(newPath)
 	}
 	// The lock is renamed on a copy first, so that a rename the lock
 	// refuses leaves both files as they were.
@@ -104,38 +95,54 @@ func (f *planFlags) rename(c *cobra.Command, oldPath, newPath string, renumber b
 	if lockHas {
 		renamed = lock.Clone()
 		if err := renamed.Rename(oldPath, newPath); err != nil {
-			return &exitError{exitInput, fmt.Errorf("%s: %w", lockPath, err)}
+			return fmt.Errorf("%s: %w", f.lockPath(), err)
 		}
 	}
 	out := c.OutOrStdout()
 	if hasOld {
 		edited, err := plan.RenameInSource(f.file, src, oldPath, newName)
 		if err != nil {
-			return &exitError{exitInput, err}
+			return err
 		}
 		if err := planfile.WriteAtomic(f.file, edited, 0o644); err != nil {
-			return &exitError{exitInput, err}
+			return err
 		}
 		fmt.Fprintf(out, "renamed %s to %s in %s\n", oldPath, newPath, f.file)
 	} else {
 		// A rename that stopped after writing the plan: finish the lock.
-		fmt.Fprintf(out, "%s already has %s; finishing the rename in %s\n", f.file, newPath, lockPath)
+		fmt.Fprintf(out, "%s already has %s; finishing the rename in %s\n", f.file, newPath, f.lockPath())
 	}
-	if !lockHas {
+	return f.writeRenamedLock(out, renamed, oldPath, newPath)
+}
+
+// writeRenamedLock writes the lock with the entry renamed, if it has the
+// entry at all, and says how many entries kept their addresses.
+func (f *planFlags) writeRenamedLock(out io.Writer, renamed *plan.Lock, oldPath, newPath string) error {
+	lockPath := f.lockPath()
+	if renamed == nil {
 		fmt.Fprintf(out, "%s has nothing at %s yet: no addresses to keep\n", lockPath, oldPath)
 		return nil
 	}
 	if err := planfile.WriteAtomic(lockPath, renamed.Bytes(), 0o644); err != nil {
-		return &exitError{exitInput, fmt.Errorf("%w\n%s is renamed but the lock is not: run the same rename again to finish it", err, f.file)}
+		return fmt.Errorf("%w\n%s is renamed but the lock is not: run the same rename again to finish it", err, f.file)
 	}
-	n := 0
-	for _, e := range renamed.Entries() {
-		if e.Path == newPath || strings.HasPrefix(e.Path, newPath+"/") {
-			n++
-		}
-	}
+	n := len(renamed.Under(newPath))
 	fmt.Fprintf(out, "renamed %s to %s in %s: %d %s, every address kept\n", oldPath, newPath, lockPath, n, plural(n, "entry", "entries"))
 	return nil
+}
+
+// noEntryError, takenError and heldError are the errors of a rename or move whose old
+// path names nothing, or whose new path the plan or the lock has already.
+func (f *planFlags) noEntryError(oldPath string) error {
+	return fmt.Errorf("%s has no subnet, host or link %s", f.file, oldPath)
+}
+
+func (f *planFlags) takenError(newPath string) error {
+	return fmt.Errorf("%s is taken: %s already has it; choose another name", newPath, f.file)
+}
+
+func (f *planFlags) heldError(newPath string) error {
+	return fmt.Errorf("%s already holds %s (an entry gone from the plan keeps its space until released): release it with ip6plan release -f %s %s first, or choose another name", f.lockPath(), newPath, f.file, newPath)
 }
 
 // move moves the entry at oldPath under another parent, to newPath: in
@@ -149,130 +156,104 @@ func (f *planFlags) move(c *cobra.Command, oldPath, newPath string) error {
 		return err
 	}
 	defer unlock()
-	lockPath := f.lockPath()
-	hasOld, hasNew := planHas(p, oldPath), planHas(p, newPath)
+	hasOld, hasNew := p.Has(oldPath), p.Has(newPath)
 	// A move that stopped after writing the plan: the plan has the entry at
 	// newPath, the lock has it at oldPath only.
-	finishing := !hasOld && hasNew && lock != nil && lockHasPath(lock, oldPath) && !lockHasPath(lock, newPath)
+	finishing := !hasOld && hasNew && len(lock.Under(oldPath)) > 0 && len(lock.Under(newPath)) == 0
 	switch {
 	case finishing:
 	case !hasOld:
-		return &exitError{exitInput, fmt.Errorf("%s has no subnet, host or link %s", f.file, oldPath)}
+		return f.noEntryError(oldPath)
 	case hasNew:
-		return &exitError{exitInput, fmt.Errorf("%s is taken: %s already has it; choose another name", newPath, f.file)}
-	case lock != nil && lockHasPath(lock, newPath):
-		return &exitError{exitInput, fmt.Errorf("%s already holds %s (an entry gone from the plan keeps its space until released): release it with ip6plan release -f %s %s first, or choose another name", lockPath, newPath, f.file, newPath)}
+		return f.takenError(newPath)
+	case len(lock.Under(newPath)) > 0:
+		return f.heldError(newPath)
 	}
 	edited := src
 	if !finishing {
-		if edited, err = plan.MoveInSource(f.file, src, oldPath, newPath); errors.Is(err, plan.ErrByHand) {
-			return &exitError{exitInput, fmt.Errorf("%w\nnothing was changed. Once it is moved by hand, ip6plan plan -f %s gives it new addresses and holds the old ones until you release them", err, f.file)}
-		} else if err != nil {
-			return &exitError{exitInput, fmt.Errorf("%w\nnothing was changed", err)}
+		if edited, err = f.movedSource(src, oldPath, newPath); err != nil {
+			return err
 		}
 	}
-	moved, err := plan.ParseFile(f.file, edited)
+	a, err := f.allocateMoved(edited, lock, oldPath, newPath)
 	if err != nil {
-		return &exitError{exitInput, err}
+		return err
 	}
-	a, err := plan.Allocate(moved, lock)
-	if err != nil {
-		return &exitError{exitInput, fmt.Errorf("%w\nwith %s moved to %s (the lines above are those of the moved plan, which was not written) the plan cannot be allocated, so nothing was changed; a pinned prefix or address that does not fit the new parent must be changed or dropped first", err, oldPath, newPath)}
-	}
-	if refused := a.Refused(nil); len(refused) > 0 {
-		var b strings.Builder
-		fmt.Fprintf(&b, "with %s moved to %s, the plan would also move %d %s that %s has placed, so nothing was changed:", oldPath, newPath, len(refused), plural(len(refused), "entry", "entries"), lockPath)
-		for _, m := range refused {
-			fmt.Fprintf(&b, "\n%s", m)
-		}
-		fmt.Fprintf(&b, "\nrun ip6plan plan -f %s first and settle those moves, then move %s", f.file, oldPath)
-		return &exitError{exitFindings, errors.New(b.String())}
-	}
-
 	for _, w := range a.Warnings {
 		fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: %s\n", w)
 	}
 	out := c.OutOrStdout()
 	if finishing {
-		fmt.Fprintf(out, "%s already has %s; finishing the move in %s\n", f.file, newPath, lockPath)
+		fmt.Fprintf(out, "%s already has %s; finishing the move in %s\n", f.file, newPath, f.lockPath())
 	} else {
 		if err := planfile.WriteAtomic(f.file, edited, 0o644); err != nil {
-			return &exitError{exitInput, err}
+			return err
 		}
 		fmt.Fprintf(out, "moved %s to %s in %s\n", oldPath, newPath, f.file)
 	}
-	if lock == nil {
+	return f.writeMovedLock(out, lock, a.Lock, oldPath)
+}
+
+// movedSource returns the plan file's text with the entry moved.
+func (f *planFlags) movedSource(src []byte, oldPath, newPath string) ([]byte, error) {
+	edited, err := plan.MoveInSource(f.file, src, oldPath, newPath)
+	if errors.Is(err, plan.ErrByHand) {
+		return nil, fmt.Errorf("%w\nnothing was changed. Once it is moved by hand, ip6plan plan -f %s gives it new addresses and holds the old ones until you release them", err, f.file)
+	} else if err != nil {
+		return nil, fmt.Errorf("%w\nnothing was changed", err)
+	}
+	return edited, nil
+}
+
+// allocateMoved allocates the moved plan against the lock, and refuses a
+// move that would move anything else the lock has placed.
+func (f *planFlags) allocateMoved(edited []byte, lock *plan.Lock, oldPath, newPath string) (*plan.Allocation, error) {
+	moved, err := plan.ParseFile(f.file, edited)
+	if err != nil {
+		return nil, err
+	}
+	a, err := plan.Allocate(moved, lock)
+	if err != nil {
+		return nil, fmt.Errorf("%w\nwith %s moved to %s (the lines above are those of the moved plan, which was not written) the plan cannot be allocated, so nothing was changed; a pinned prefix or address that does not fit the new parent must be changed or dropped first", err, oldPath, newPath)
+	}
+	if refused := a.Refused(nil); len(refused) > 0 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "with %s moved to %s, the plan would also move %d %s that %s has placed, so nothing was changed:", oldPath, newPath, len(refused), plural(len(refused), "entry", "entries"), f.lockPath())
+		for _, m := range refused {
+			fmt.Fprintf(&b, "\n%s", m)
+		}
+		fmt.Fprintf(&b, "\nrun ip6plan plan -f %s first and settle those moves, then move %s", f.file, oldPath)
+		return nil, &exitError{exitFindings, errors.New(b.String())}
+	}
+	return a, nil
+}
+
+// writeMovedLock writes the lock of the moved plan, now, over the one read,
+// old, and lists what it placed and what it holds of the old place.
+func (f *planFlags) writeMovedLock(out io.Writer, old, now *plan.Lock, oldPath string) error {
+	lockPath := f.lockPath()
+	if old == nil {
 		fmt.Fprintf(out, "there is no lock file %s yet, so nothing had addresses to hold; ip6plan plan -f %s places the plan\n", lockPath, f.file)
 		return nil
 	}
-	if err := planfile.WriteAtomic(lockPath, a.Lock.Bytes(), 0o644); err != nil {
-		return &exitError{exitInput, fmt.Errorf("%w\n%s has the move but the lock does not: run the same rename again to finish it", err, f.file)}
+	if err := planfile.WriteAtomic(lockPath, now.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("%w\n%s has the move but the lock does not: run the same rename again to finish it", err, f.file)
 	}
-	for _, ch := range plan.Diff(lock, a.Lock) {
+	for _, ch := range plan.Diff(old, now) {
 		if ch.Op == '+' {
 			fmt.Fprintf(out, "placed: %s\n", ch.Entry)
 		}
 	}
-	held := 0
-	for _, e := range a.Lock.Entries() {
-		if e.Path == oldPath || strings.HasPrefix(e.Path, oldPath+"/") {
-			fmt.Fprintf(out, "held: %s\n", e)
-			held++
-		}
+	held := now.Under(oldPath)
+	for _, e := range held {
+		fmt.Fprintf(out, "held: %s\n", e)
 	}
-	if held == 0 {
+	if len(held) == 0 {
 		fmt.Fprintf(out, "%s had no addresses for %s, so none are held\n", lockPath, oldPath)
 		return nil
 	}
-	fmt.Fprintf(out, "%s holds the old place of %s (%d %s above), so nothing new is numbered into it; once it is out of DNS, free it with: ip6plan release -f %s %s\n", lockPath, oldPath, held, plural(held, "entry", "entries"), f.file, oldPath)
+	fmt.Fprintf(out, "%s holds the old place of %s (%d %s above), so nothing new is numbered into it; once it is out of DNS, free it with: ip6plan release -f %s %s\n", lockPath, oldPath, len(held), plural(len(held), "entry", "entries"), f.file, oldPath)
 	return nil
-}
-
-// lockHasPath reports whether the lock has an entry at path or below it.
-func lockHasPath(l *plan.Lock, path string) bool {
-	for _, e := range l.Entries() {
-		if e.Path == path || strings.HasPrefix(e.Path, path+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-// planHas reports whether the plan has a subnet, host or link at path.
-func planHas(p *plan.Plan, path string) bool {
-	parts := strings.Split(path, "/")
-	subnets := p.Subnets
-	for i, name := range parts {
-		last := i == len(parts)-1
-		var next *plan.Subnet
-		for _, s := range subnets {
-			if s.Name == name {
-				next = s
-				break
-			}
-		}
-		switch {
-		case next != nil && last:
-			return true
-		case next != nil:
-			if i == len(parts)-2 {
-				for _, h := range next.Hosts {
-					if h.Name == parts[i+1] {
-						return true
-					}
-				}
-				for _, l := range next.Links {
-					if l.Name == parts[i+1] {
-						return true
-					}
-				}
-			}
-			subnets = next.Subnets
-		default:
-			return false
-		}
-	}
-	return false
 }
 
 // readHeld takes the lock file's flock and then reads the plan, as text
@@ -288,10 +269,10 @@ func (f *planFlags) readHeld(c *cobra.Command, doing string) (unlock func(), src
 		return nil, nil, nil, nil, err
 	}
 	if src, err = os.ReadFile(f.file); err != nil {
-		return fail(&exitError{exitInput, err})
+		return fail(err)
 	}
 	if p, err = plan.ParseFile(f.file, src); err != nil {
-		return fail(&exitError{exitInput, fmt.Errorf("%w\nfix the plan before %s anything in it", err, doing)})
+		return fail(fmt.Errorf("%w\nfix the plan before %s anything in it", err, doing))
 	}
 	if lock, err = planfile.ReadLock(f.lockPath()); err != nil {
 		return fail(lockAccess(err, f.lockPath(), false))

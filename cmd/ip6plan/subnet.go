@@ -15,12 +15,15 @@ import (
 	"github.com/ip6plan/ip6plan/records"
 )
 
+// subnetFlags are the subnet command's options.
+type subnetFlags struct {
+	bits       int
+	nth, count uint64
+	all        bool
+}
+
 func newSubnetCmd() *cobra.Command {
-	var (
-		bits       int
-		nth, count uint64
-		all        bool
-	)
+	var f subnetFlags
 	c := &cobra.Command{
 		Use:   "subnet PREFIX",
 		Short: "Subnet calculator: ranges, exact counts, special ranges, nibble advice, children",
@@ -36,60 +39,73 @@ and no --len it picks the nibble-aligned length that holds N children.`,
   ip6plan subnet 2001:db8:d6::/48 --count 20
   ip6plan subnet 2001:db8::/32 --len 64 --all | head`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			p, err := ip6.ParsePrefix(args[0])
-			if err != nil {
-				return &exitError{exitInput, err}
-			}
-			fl := c.Flags()
-			picked := 0
-			for _, name := range []string{"nth", "count", "all"} {
-				if fl.Changed(name) {
-					picked++
-				}
-			}
-			if picked > 1 {
-				return &exitError{exitInput, errors.New("use one of --nth, --count and --all")}
-			}
-			out := c.OutOrStdout()
-			if fl.Changed("count") && !fl.Changed("len") {
-				adv, err := ip6.NibbleAdvice(p, count)
-				if err != nil {
-					return &exitError{exitInput, err}
-				}
-				fmt.Fprintf(out, "# %s\n", adv)
-				bits = adv.Nibble
-			}
-			if (fl.Changed("nth") || fl.Changed("all")) && !fl.Changed("len") {
-				return &exitError{exitInput, errors.New("--nth and --all need --len, the length of the children")}
-			}
-			if bits != 0 && (bits < p.Bits() || bits > 128) {
-				return &exitError{exitInput, fmt.Errorf("--len %d: children of %s are /%d to /128", bits, p, p.Bits())}
-			}
-			switch {
-			case fl.Changed("nth"):
-				child, err := ip6.Child(p, bits, nth)
-				if err != nil {
-					return &exitError{exitInput, err}
-				}
-				fmt.Fprintln(out, child)
-				return nil
-			case fl.Changed("count") || all:
-				listed, err := listChildren(out, p, bits, count, all)
-				if err == nil && !all && listed < count {
-					fmt.Fprintf(c.ErrOrStderr(), "ip6plan: note: %s has only %d /%d %s, fewer than the %d asked for; %s listed\n",
-						p, listed, bits, plural(int(listed), "child", "children"), count, plural(int(listed), "it is", "all are"))
-				}
-				return err
-			}
-			return describe(out, p, bits)
-		},
+		RunE: func(c *cobra.Command, args []string) error { return f.run(c, args[0]) },
 	}
-	c.Flags().IntVar(&bits, "len", 0, "length of the children to count or list")
-	c.Flags().Uint64Var(&nth, "nth", 0, "print the Nth child (0-based; 0x for hex)")
-	c.Flags().Uint64Var(&count, "count", 0, "list the first N children")
-	c.Flags().BoolVar(&all, "all", false, "list every child, streamed")
+	c.Flags().IntVar(&f.bits, "len", 0, "length of the children to count or list")
+	c.Flags().Uint64Var(&f.nth, "nth", 0, "print the Nth child (0-based; 0x for hex)")
+	c.Flags().Uint64Var(&f.count, "count", 0, "list the first N children")
+	c.Flags().BoolVar(&f.all, "all", false, "list every child, streamed")
 	return c
+}
+
+// run describes the prefix, or prints the children the flags ask for.
+func (f *subnetFlags) run(c *cobra.Command, prefix string) error {
+	p, err := ip6.ParsePrefix(prefix)
+	if err != nil {
+		return err
+	}
+	if err := f.childLen(c, p); err != nil {
+		return err
+	}
+	out, fl := c.OutOrStdout(), c.Flags()
+	switch {
+	case fl.Changed("nth"):
+		child, err := ip6.Child(p, f.bits, f.nth)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, child)
+		return nil
+	case fl.Changed("count") || f.all:
+		listed, err := listChildren(out, p, f.bits, f.count, f.all)
+		if err == nil && !f.all && listed < f.count {
+			fmt.Fprintf(c.ErrOrStderr(), "ip6plan: note: %s has only %d /%d %s, fewer than the %d asked for; %s listed\n",
+				p, listed, f.bits, plural(int(listed), "child", "children"), f.count, plural(int(listed), "it is", "all are"))
+		}
+		return err
+	}
+	return describe(out, p, f.bits)
+}
+
+// childLen checks that the flags ask for one thing, and settles the
+// length of the children: --len, or with --count alone the nibble-aligned
+// length that holds them, which it prints as advice.
+func (f *subnetFlags) childLen(c *cobra.Command, p netip.Prefix) error {
+	fl := c.Flags()
+	picked := 0
+	for _, name := range []string{"nth", "count", "all"} {
+		if fl.Changed(name) {
+			picked++
+		}
+	}
+	if picked > 1 {
+		return errors.New("use one of --nth, --count and --all")
+	}
+	if fl.Changed("count") && !fl.Changed("len") {
+		adv, err := ip6.NibbleAdvice(p, f.count)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.OutOrStdout(), "# %s\n", adv)
+		f.bits = adv.Nibble
+	}
+	if (fl.Changed("nth") || fl.Changed("all")) && !fl.Changed("len") {
+		return errors.New("--nth and --all need --len, the length of the children")
+	}
+	if f.bits != 0 && (f.bits < p.Bits() || f.bits > 128) {
+		return fmt.Errorf("--len %d: children of %s are /%d to /128", f.bits, p, p.Bits())
+	}
+	return nil
 }
 
 // describe prints the calculator's summary of p.

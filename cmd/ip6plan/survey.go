@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -71,14 +71,8 @@ times.`,
 }
 
 func (f *surveyFlags) run(c *cobra.Command, file string) error {
-	if f.output != live.CSV && f.output != live.JSON {
-		return &exitError{exitInput, fmt.Errorf("unknown output format %q; want csv or json", f.output)}
-	}
-	if f.workers < 1 || f.workers > 10000 {
-		return &exitError{exitInput, fmt.Errorf("--workers %d: want 1 to 10000", f.workers)}
-	}
-	if f.resume && f.out == "" {
-		return &exitError{exitInput, errors.New("--resume needs --out FILE: the rows of the run to resume")}
+	if err := f.check(); err != nil {
+		return err
 	}
 	stderr := c.ErrOrStderr()
 	domains, err := f.readDomains(c, file)
@@ -98,7 +92,7 @@ func (f *surveyFlags) run(c *cobra.Command, file string) error {
 		defer out.Close()
 		w, header = out, empty
 		total := len(domains)
-		domains = dropSurveyed(domains, done, &tally)
+		domains, tally = live.Resume(domains, done)
 		if f.resume {
 			fmt.Fprintf(stderr, "ip6plan: survey: %s has %d rows; %d of %d domains left\n", f.out, tally.Domains, len(domains), total)
 		}
@@ -106,36 +100,59 @@ func (f *surveyFlags) run(c *cobra.Command, file string) error {
 	ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
 	defer stop()
 	if len(domains) > 0 {
-		client, err := f.client(ctx)
-		if err != nil {
+		if err := f.survey(ctx, stderr, domains, w, header, &tally); err != nil {
 			return err
-		}
-		defer client.Close()
-		rw, err := live.NewRowWriter(w, f.output, header)
-		if err != nil {
-			return &exitError{exitInput, err}
-		}
-		s := &live.Survey{Resolver: client, Workers: f.workers}
-		bar := newSurveyProgress(stderr, len(domains))
-		err = s.Run(ctx, slices.Values(domains), func(row live.Row) error {
-			tally.Add(row)
-			bar.add()
-			return rw.Write(row)
-		})
-		bar.stop()
-		if err != nil {
-			fmt.Fprintf(stderr, "ip6plan: survey: %s\n", tally.String())
-			if ctx.Err() != nil && f.out != "" {
-				return &exitError{exitInput, fmt.Errorf("interrupted; the rows so far are in %s: run again with --resume to finish", f.out)}
-			}
-			if ctx.Err() != nil {
-				return &exitError{exitInput, errors.New("interrupted")}
-			}
-			return &exitError{exitInput, err}
 		}
 	}
 	fmt.Fprintf(stderr, "ip6plan: survey: %s\n", tally.String())
 	return nil
+}
+
+// check checks the options that need no file or network.
+func (f *surveyFlags) check() error {
+	switch {
+	case f.output != live.CSV && f.output != live.JSON:
+		return fmt.Errorf("unknown output format %q; want csv or json", f.output)
+	case f.workers < 1 || f.workers > 10000:
+		return fmt.Errorf("--workers %d: want 1 to 10000", f.workers)
+	case f.resume && f.out == "":
+		return errors.New("--resume needs --out FILE: the rows of the run to resume")
+	}
+	return nil
+}
+
+// survey looks the domains up, writes their rows to w as they come and
+// counts them into tally. When the run stops early it prints the summary
+// so far and says how to go on.
+func (f *surveyFlags) survey(ctx context.Context, stderr io.Writer, domains []string, w io.Writer, header bool, tally *live.Tally) error {
+	client, err := f.client(ctx)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	rw, err := live.NewRowWriter(w, f.output, header)
+	if err != nil {
+		return err
+	}
+	s := &live.Survey{Resolver: client, Workers: f.workers}
+	bar := newSurveyProgress(stderr, len(domains))
+	err = s.Run(ctx, slices.Values(domains), func(row live.Row) error {
+		tally.Add(row)
+		bar.add()
+		return rw.Write(row)
+	})
+	bar.stop()
+	if err == nil {
+		return nil
+	}
+	fmt.Fprintf(stderr, "ip6plan: survey: %s\n", tally.String())
+	switch {
+	case ctx.Err() != nil && f.out != "":
+		return fmt.Errorf("interrupted; the rows so far are in %s: run again with --resume to finish", f.out)
+	case ctx.Err() != nil:
+		return errors.New("interrupted")
+	}
+	return err
 }
 
 // readDomains reads the list, reporting lines without a domain as
@@ -146,7 +163,7 @@ func (f *surveyFlags) readDomains(c *cobra.Command, file string) ([]string, erro
 	if file != "-" {
 		fh, err := os.Open(file)
 		if err != nil {
-			return nil, &exitError{exitInput, err}
+			return nil, err
 		}
 		defer fh.Close()
 		r, name = fh, file
@@ -158,7 +175,7 @@ func (f *surveyFlags) readDomains(c *cobra.Command, file string) ([]string, erro
 		}
 	}
 	if len(domains) == 0 {
-		return nil, &exitError{exitInput, fmt.Errorf("%s holds no domains to survey", name)}
+		return nil, fmt.Errorf("%s holds no domains to survey", name)
 	}
 	return domains, nil
 }
@@ -168,7 +185,7 @@ func (f *surveyFlags) readDomains(c *cobra.Command, file string) ([]string, erro
 // whether the file holds nothing, not even a header.
 func (f *surveyFlags) openOut() (rows []live.Row, out *os.File, empty bool, err error) {
 	fail := func(err error) ([]live.Row, *os.File, bool, error) {
-		return nil, nil, false, &exitError{exitInput, err}
+		return nil, nil, false, err
 	}
 	data, err := os.ReadFile(f.out)
 	switch {
@@ -179,7 +196,7 @@ func (f *surveyFlags) openOut() (rows []live.Row, out *os.File, empty bool, err 
 	case !f.resume && len(data) > 0:
 		return fail(fmt.Errorf("%s exists: use --resume to go on with it, or remove it", f.out))
 	}
-	if format := surveyFormatOf(data); format != "" && format != f.output {
+	if format := live.FormatOf(data); format != "" && format != f.output {
 		return fail(fmt.Errorf("%s holds %s rows; resume it with -o %s", f.out, format, format))
 	}
 	rows, n, err := live.ReadRows(data)
@@ -197,38 +214,6 @@ func (f *surveyFlags) openOut() (rows []live.Row, out *os.File, empty bool, err 
 		return fail(err)
 	}
 	return rows, out, n == 0, nil
-}
-
-// surveyFormatOf tells the format of survey rows: json when they start with
-// '{', csv otherwise, "" for no rows.
-func surveyFormatOf(data []byte) string {
-	data = bytes.TrimSpace(data)
-	switch {
-	case len(data) == 0:
-		return ""
-	case data[0] == '{':
-		return live.JSON
-	}
-	return live.CSV
-}
-
-// dropSurveyed counts the rows done into tally and returns the
-// domains that have none.
-func dropSurveyed(domains []string, done []live.Row, tally *live.Tally) []string {
-	have := make(map[string]bool, len(done))
-	for _, r := range done {
-		if !have[r.Domain] {
-			have[r.Domain] = true
-			tally.Add(r)
-		}
-	}
-	out := domains[:0]
-	for _, d := range domains {
-		if !have[d] {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 // surveyProgress draws a progress line on standard error when it is a

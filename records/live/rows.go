@@ -132,7 +132,7 @@ func ReadRows(data []byte) (rows []Row, n int, err error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, n, nil
 	}
-	if bytes.TrimLeft(data, " \t\r\n")[0] == '{' {
+	if FormatOf(data) == JSON {
 		sc := bufio.NewScanner(bytes.NewReader(data))
 		sc.Buffer(nil, 1<<24)
 		for line := 1; sc.Scan(); line++ {

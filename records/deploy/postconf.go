@@ -1,4 +1,4 @@
-package main
+package deploy
 
 import (
 	"fmt"
@@ -6,17 +6,34 @@ import (
 	"strings"
 
 	"github.com/ip6plan/ip6plan/plan"
-	"github.com/ip6plan/ip6plan/records/deploy"
 )
 
-// postconfScript turns Postfix files of deploy.Generate (main.cf and
-// master.cf additions) into a shell script of postconf(1) commands that
-// apply them in place: postconf -e sets each main.cf parameter where the
-// file has it, so main.cf keeps one entry for each and postconf reports no
-// "overriding earlier entry", and postconf -M sets each master.cf service
-// whole, -o options and all (postconf(1), Postfix 2.11 and later). Running
-// the script twice changes nothing.
-func postconfScript(files []deploy.File, names []string) (string, error) {
+// PostconfScript returns the Postfix settings Generate writes for the
+// machine opt names (its main.cf and master.cf additions) as a shell
+// script of postconf(1) commands that apply them in place: postconf -e
+// sets each main.cf parameter where the file has it, so main.cf keeps one
+// entry for each and postconf reports no "overriding earlier entry", and
+// postconf -M sets each master.cf service whole, -o options and all
+// (postconf(1), Postfix 2.11 and later). Running the script twice changes
+// nothing. The errors are those of Generate.
+func PostconfScript(a *plan.Allocation, opt Options) (string, error) {
+	x := NewIndex(a)
+	files, err := x.Generate(Postfix, opt)
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	for _, name := range opt.Hosts {
+		if h, err := x.Lookup(name); err == nil {
+			names = append(names, strings.TrimSuffix(h.FQDN, "."))
+		}
+	}
+	return postconfScript(files, names)
+}
+
+// postconfScript turns Postfix files of Generate into the script of
+// PostconfScript for the hosts with the fully qualified names given.
+func postconfScript(files []File, names []string) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, `#!/bin/sh
 # Postfix settings written by ip6plan for %s.
@@ -121,17 +138,4 @@ func masterCFEntries(text string) ([]string, error) {
 		out = append(out, "postconf -M "+shellQuote(fields[0]+"/"+fields[1]+"="+strings.Join(fields, " ")))
 	}
 	return out, nil
-}
-
-// senderNames returns the fully qualified names of the hosts given by
-// --host, for the script's heading.
-func senderNames(a *plan.Allocation, hosts []string) []string {
-	index := deploy.NewIndex(a)
-	var names []string
-	for _, name := range hosts {
-		if h, err := index.Lookup(name); err == nil {
-			names = append(names, strings.TrimSuffix(h.FQDN, "."))
-		}
-	}
-	return names
 }
