@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/ip6plan/ip6plan/plan/tooltest"
 )
 
@@ -44,7 +45,7 @@ func TestPostconfEntryErrors(t *testing.T) {
 // one postconf -e for each main.cf setting, one postconf -M for each
 // master.cf service, each quoted for sh, and the hosts in its heading.
 func TestPostconfScript(t *testing.T) {
-	a := example(t)
+	a := plantest.Example(t)
 	for _, hosts := range toolSelections[:3] {
 		t.Run(strings.Join(hosts, "+"), func(t *testing.T) {
 			script, err := PostconfScript(a, Options{Hosts: hosts})
@@ -87,7 +88,7 @@ func TestPostconfScript(t *testing.T) {
 // Run again, the script must change nothing.
 func TestPostconfScriptApplies(t *testing.T) {
 	postconf := tooltest.Look(t, "postconf", "postfix")
-	a := example(t)
+	a := plantest.Example(t)
 	settings := func(t *testing.T, dir string) []string {
 		var out []string
 		for _, flag := range []string{"-n", "-M", "-P"} {

@@ -3,12 +3,13 @@ package deploy
 import (
 	"testing"
 
+	"github.com/ip6plan/ip6plan/plan/plantest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestReadinessOf(t *testing.T) {
-	a := example(t)
+	a := plantest.Example(t)
 	all := Readiness(a)
 	for _, tc := range []struct {
 		name    string
@@ -64,7 +65,7 @@ func TestSummarize(t *testing.T) {
 	assert.True(t, Summarize(nil).Ready())
 
 	// The counts add up for the example's checklist.
-	all := Readiness(example(t))
+	all := Readiness(plantest.Example(t))
 	s = Summarize(all)
 	assert.Equal(t, len(all), s.Pass+s.Warn+s.Fail)
 	assert.Equal(t, len(all)/len(items), s.Hosts)
