@@ -1,54 +1,119 @@
 package records
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
-	"iter"
-	"net/netip"
 	"strconv"
 	"strings"
 )
 
-// zoneWriter writes zone-file lines through one buffer that every line
-// reuses, so a zone of any size streams out in constant memory.
-type zoneWriter struct {
-	w      *bufio.Writer
-	b      []byte
-	err    error
-	digest hash.Hash64 // when not nil, every line written goes into it; see writeDigest
-}
-
-func newZoneWriter(w io.Writer) *zoneWriter {
-	return &zoneWriter{w: bufio.NewWriterSize(w, 64<<10), b: make([]byte, 0, 512)}
-}
-
-// line writes b as one line.
-func (z *zoneWriter) line() {
-	if z.err == nil {
-		z.b = append(z.b, '\n')
-		_, z.err = z.w.Write(z.b)
-		if z.digest != nil {
-			z.digest.Write(z.b)
+// WriteBind writes the set in BIND zone-file form, the records part
+// selects (zero means both). Forward records are a snippet of absolute
+// names to paste into an existing zone, the domain's first and then those
+// of each name outside it under a comment naming its zone; with complete,
+// they are complete zones with SOA and NS records instead. Reverse zones
+// are always complete. Zones follow one another, each starting with the
+// comment that marks it as ip6plan's and its $ORIGIN; none has the
+// $INCLUDE of a zone file kept on disk (see [ZoneSet.Files]).
+func (zs *ZoneSet) WriteBind(w io.Writer, part Part, complete bool) error {
+	part = part.orBoth()
+	if part.Has(Reverse) || complete {
+		if err := zs.ConfigErr; err != nil {
+			return err
 		}
 	}
-	z.b = z.b[:0]
+	z := newZoneWriter(w)
+	if part.Has(Forward) {
+		fzs := zs.forwardZones()
+		if len(fzs) == 0 && len(zs.Omitted) == 0 {
+			return errors.New(noDomain)
+		}
+		for _, fz := range fzs {
+			var err error
+			if complete {
+				err = z.forwardZone(zs, fz, "")
+			} else {
+				err = z.snippet(zs, fz)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		for _, name := range zs.Omitted {
+			z.str("; left out: ", name, ", which is outside ", zs.domainOrNone())
+		}
+	}
+	if part.Has(Reverse) {
+		for _, rz := range zs.Reverse {
+			if err := z.reverseZone(zs, rz, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return z.flush()
 }
 
-func (z *zoneWriter) str(parts ...string) {
-	for _, p := range parts {
-		z.b = append(z.b, p...)
-	}
-	z.line()
+// checkComplete reports why fz cannot be a zone of its own with the SOA
+// and NS records of cfg.
+func (fz ForwardZone) checkComplete(cfg ZoneConfig) error {
+	return errors.Join(CheckHostname(fz.Origin), cfg.Check(), checkRRs(fz.RRs), checkGlue(fz.Origin, cfg.Nameservers, fz.RRs))
 }
 
-func (z *zoneWriter) flush() error {
-	if z.err != nil {
-		return z.err
+// snippet writes the records of fz with absolute names, under a comment
+// that names the zone they belong in when it is not the domain's.
+func (z *zoneWriter) snippet(zs *ZoneSet, fz ForwardZone) error {
+	if err := checkRRs(fz.RRs); err != nil {
+		return err
 	}
-	return z.w.Flush()
+	if fz.Origin != zs.Domain.Origin {
+		z.str("; ", fz.Origin, " is outside ", zs.domainOrNone(), ": these records belong in the zone that holds it")
+	}
+	z.rrs(fz.RRs)
+	return nil
+}
+
+// forwardZone writes fz as a complete zone with the SOA and NS records of
+// the set, and an $INCLUDE of include after them unless include is empty.
+func (z *zoneWriter) forwardZone(zs *ZoneSet, fz ForwardZone, include string) error {
+	if err := fz.checkComplete(zs.Config); err != nil {
+		return err
+	}
+	z.str("; forward zone ", fz.Origin, " ", writtenBy)
+	z.str("$ORIGIN ", fz.Origin)
+	z.soaAndNS(zs.Config)
+	z.include(include, fz.Origin)
+	z.rrs(fz.RRs)
+	return nil
+}
+
+// reverseZone writes the reverse zone rz of the set: SOA and NS, an
+// $INCLUDE of include unless it is empty, an NS delegation for each zone
+// of the set that rz delegates, and one PTR for each host inside rz but
+// outside the delegated zones, owner names relative to $ORIGIN. It reads
+// the hosts once, in order, and allocates nothing for each.
+func (z *zoneWriter) reverseZone(zs *ZoneSet, rz ReverseZone, include string) error {
+	delegated := Delegated(rz, zs.Reverse)
+	if err := z.reverseHead(zs.Config, rz, delegated, include); err != nil {
+		return err
+	}
+	// A loop over a slice, not an iterator: the web app writes reverse
+	// zones through here, and each range-over-func loop costs it the code
+	// of a closure.
+	for _, h := range zs.Hosts {
+		if err := z.ptr(rz, delegated, h, zs.Config.TTL); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rrs writes each record in the BIND form "owner ttl IN type data".
+func (z *zoneWriter) rrs(rrs []RR) {
+	for _, rr := range rrs {
+		z.b = appendRR(z.b, rr.Name, rr.TTL, rr.Type, rr.Data)
+		z.line()
+	}
 }
 
 // appendRR appends one record line in the BIND form "owner ttl IN type data".
@@ -62,99 +127,10 @@ func appendRR(b []byte, owner string, ttl uint32, typ, data string) []byte {
 	return append(b, data...)
 }
 
-// header writes $ORIGIN, $TTL, the SOA and the apex NS records.
-func (z *zoneWriter) header(origin string, cfg ZoneConfig) {
-	z.str("$ORIGIN ", origin)
-	z.soaAndNS(cfg)
-}
-
-// WriteForwardSnippet writes records in BIND zone-file form with absolute
-// names, so the lines mean the same whatever $ORIGIN the zone they are
-// pasted into has.
-//
-// Deprecated: given ForwardRecords, it lacks the MX and SPF records and
-// mixes in names outside the domain; write ZonesOf's set with
-// [ZoneSet.WriteBind] (complete false) instead.
-func WriteForwardSnippet(w io.Writer, rrs []RR) error {
-	if err := checkRRs(rrs); err != nil {
-		return err
-	}
-	z := newZoneWriter(w)
-	for _, rr := range rrs {
-		z.b = appendRR(z.b, rr.Name, rr.TTL, rr.Type, rr.Data)
-		z.line()
-	}
-	return z.flush()
-}
-
-// WriteForwardZone writes a complete zone file for origin holding rrs: the
-// snippet with the SOA and NS records the plan gives, for a domain that has
-// no zone yet. Every record must lie in origin.
-//
-// Deprecated: write ZonesOf's set with [ZoneSet.WriteBind] (complete
-// true), or [ZoneSet.Files] for files on disk, which also have the MX and
-// SPF records, keep names outside the domain out, and $INCLUDE the
-// hand-maintained records.
-func WriteForwardZone(w io.Writer, origin string, cfg ZoneConfig, rrs []RR) error {
-	return writeForwardZone(newZoneWriter(w), origin, cfg, rrs, "")
-}
-
-// writeForwardZone writes a forward zone through z, with an $INCLUDE of
-// include after the apex records unless include is empty.
-func writeForwardZone(z *zoneWriter, origin string, cfg ZoneConfig, rrs []RR, include string) error {
-	if err := errors.Join(CheckHostname(origin), cfg.Check(), checkRRs(rrs), checkGlue(origin, cfg.Nameservers, rrs)); err != nil {
-		return err
-	}
-	z.str("; forward zone ", origin, " written by ip6plan")
-	z.header(origin, cfg)
-	z.include(include, origin)
-	for _, rr := range rrs {
-		z.b = appendRR(z.b, rr.Name, rr.TTL, rr.Type, rr.Data)
-		z.line()
-	}
-	return z.flush()
-}
-
-// WriteReverseZone writes the complete zone file of the reverse zone zone:
-// $ORIGIN, $TTL, SOA and NS from cfg; an NS delegation for each zone of
-// delegated (cuts inside zone that get zone files of their own); and one
-// PTR for each host inside zone but outside the delegated zones, owner
-// names relative to $ORIGIN. hosts must come sorted by address; they are
-// read once, so a million of them stream through in constant memory.
-func WriteReverseZone(w io.Writer, zone ReverseZone, cfg ZoneConfig, delegated []ReverseZone, hosts iter.Seq[Host]) error {
-	z := newZoneWriter(w)
-	if err := z.reverseHead(zone, cfg, delegated, ""); err != nil {
-		return err
-	}
-	for h := range hosts {
-		if err := z.ptr(zone, delegated, h, cfg.TTL); err != nil {
-			return err
-		}
-	}
-	return z.flush()
-}
-
-// writeReverseZone writes a reverse zone through z, as WriteReverseZone
-// does, with an $INCLUDE of include after the apex records unless include
-// is empty. It loops over a slice, not an iterator: the web app writes
-// reverse zones through here, and each range-over-func loop costs it the
-// code of a closure.
-func writeReverseZone(z *zoneWriter, zone ReverseZone, cfg ZoneConfig, delegated []ReverseZone, hosts []Host, include string) error {
-	if err := z.reverseHead(zone, cfg, delegated, include); err != nil {
-		return err
-	}
-	for _, h := range hosts {
-		if err := z.ptr(zone, delegated, h, cfg.TTL); err != nil {
-			return err
-		}
-	}
-	return z.flush()
-}
-
 // reverseHead writes the lines of reverse zone zone before its PTRs: the
 // header, the $INCLUDE of include unless it is empty, and the NS records
 // of each zone it delegates.
-func (z *zoneWriter) reverseHead(zone ReverseZone, cfg ZoneConfig, delegated []ReverseZone, include string) error {
+func (z *zoneWriter) reverseHead(cfg ZoneConfig, zone ReverseZone, delegated []ReverseZone, include string) error {
 	if err := cfg.Check(); err != nil {
 		return err
 	}
@@ -164,7 +140,7 @@ func (z *zoneWriter) reverseHead(zone ReverseZone, cfg ZoneConfig, delegated []R
 	var origin [PTRNameLen]byte
 	name := zone.AppendName(origin[:0])
 	z.b = append(append(z.b, "; reverse zone for "...), zone.Prefix.String()...)
-	z.b = append(z.b, " written by ip6plan"...)
+	z.b = append(append(z.b, ' '), writtenBy...)
 	z.line()
 	z.str("$ORIGIN ", string(name))
 	z.soaAndNS(cfg)
@@ -223,13 +199,12 @@ func (z *zoneWriter) soaAndNS(cfg ZoneConfig) {
 	}
 }
 
-func inDelegated(a netip.Addr, delegated []ReverseZone) bool {
-	for _, d := range delegated {
-		if d.Prefix.Contains(a) {
-			return true
-		}
+// include writes the $INCLUDE line of file with origin as the origin of
+// the included records (RFC 1035 §5.1), unless file is empty.
+func (z *zoneWriter) include(file, origin string) {
+	if file != "" {
+		z.str("$INCLUDE ", file, " ", origin, " ; records kept by hand; ip6plan never writes this file")
 	}
-	return false
 }
 
 // appendRelative appends the name of zone d relative to its parent zone

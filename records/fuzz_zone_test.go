@@ -9,8 +9,8 @@ import (
 	"github.com/miekg/dns"
 )
 
-// FuzzWriteReverseZone feeds arbitrary names and addresses to the zone
-// writer: it either refuses them before writing a record, or writes a
+// FuzzWriteReverseZone feeds arbitrary names and addresses to the
+// reverse zone writer (ZoneSet.WriteBind): it either refuses them before writing a record, or writes a
 // zone that miekg/dns parses to exactly the SOA, the NS records and one
 // PTR from the address's ip6.arpa name to the host's name.
 func FuzzWriteReverseZone(f *testing.F) {
@@ -37,7 +37,8 @@ func FuzzWriteReverseZone(f *testing.F) {
 		cfg.SOA.MName = ns
 		host := Host{Name: name, Addr: a}
 		var out bytes.Buffer
-		err := WriteReverseZone(&out, zone, cfg, nil, func(yield func(Host) bool) { yield(host) })
+		zs := &ZoneSet{Config: cfg, Reverse: []ReverseZone{zone}, Hosts: []Host{host}}
+		err := zs.WriteBind(&out, Reverse, true)
 		if err != nil {
 			if checkHost(host) == nil && cfg.Check() == nil && !a.Is4In6() {
 				t.Fatalf("refused a valid host %q at %s: %v", name, a, err)

@@ -2,9 +2,7 @@ package records
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
-	"iter"
 	"slices"
 )
 
@@ -32,55 +30,53 @@ type jsonDoc struct {
 	Reverse []jsonZone `json:"reverse"`
 }
 
-// WriteJSON writes the forward records and each reverse zone's PTR records
-// (those part selects; zero means both) as one JSON document for programs:
-// names fully qualified, records in the same order as the zone files.
-//
-// Deprecated: use [ZoneSet.WriteJSON], which has the MX and SPF records
-// and keeps names outside the domain apart.
-func WriteJSON(w io.Writer, zones []ReverseZone, cfg ZoneConfig, hosts []Host, part Part) error {
-	if err := errors.Join(cfg.Check(), checkHosts(hosts)); err != nil {
-		return err
-	}
-	doc := jsonDoc{Forward: []jsonRR{}, Reverse: []jsonZone{}}
+// WriteJSON writes the set as one JSON document for programs, the records
+// part selects (zero means both): "forward" holds the domain's records,
+// "outside" each zone of a name outside the domain with its records,
+// "omitted" the names left out, and "reverse" each reverse zone with its
+// PTR records. Names are fully qualified, records in the order of the
+// zone files, and data in zone-file form (TXT data quoted).
+func (zs *ZoneSet) WriteJSON(w io.Writer, part Part) error {
 	part = part.orBoth()
+	doc := jsonDoc{Forward: []jsonRR{}, Reverse: []jsonZone{}, Outside: []jsonZone{}, Omitted: []string{}}
 	if part.Has(Forward) {
-		for _, rr := range ForwardRecords(hosts, cfg.TTL) {
-			doc.Forward = append(doc.Forward, jsonRR{rr.Name, rr.TTL, rr.Type, rr.Data})
+		doc.Forward = jsonRRs(zs.Domain.RRs)
+		for _, fz := range zs.Outside {
+			doc.Outside = append(doc.Outside, jsonZone{Zone: fz.Origin, Records: jsonRRs(fz.RRs)})
 		}
+		doc.Omitted = append(doc.Omitted, zs.Omitted...)
 	}
 	if part.Has(Reverse) {
-		doc.Reverse = reverseJSON(zones, cfg, hosts)
+		doc.Reverse = reverseJSON(zs)
+	}
+	if err := checkHosts(zs.Hosts); err != nil {
+		return err
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
 }
 
-// inZone yields the hosts whose PTR lives in z: inside it and outside the
-// zones it delegates.
-func inZone(z ReverseZone, delegated []ReverseZone, hosts iter.Seq[Host]) iter.Seq[Host] {
-	return func(yield func(Host) bool) {
-		for h := range hosts {
-			if z.Contains(h.Addr) && !inDelegated(h.Addr, delegated) && !yield(h) {
-				return
-			}
-		}
+func jsonRRs(rrs []RR) []jsonRR {
+	out := make([]jsonRR, 0, len(rrs))
+	for _, rr := range rrs {
+		out = append(out, jsonRR{rr.Name, rr.TTL, rr.Type, rr.Data})
 	}
+	return out
 }
 
-// reverseJSON returns each reverse zone of zones with its PTR records.
-func reverseJSON(zones []ReverseZone, cfg ZoneConfig, hosts []Host) []jsonZone {
+// reverseJSON returns each reverse zone of the set with its PTR records.
+func reverseJSON(zs *ZoneSet) []jsonZone {
 	out := []jsonZone{}
-	for _, z := range zones {
+	for _, z := range zs.Reverse {
 		jz := jsonZone{Zone: z.Name(), Prefix: z.Prefix.String(), Delegated: []string{}, Records: []jsonRR{}}
-		delegated := Delegated(z, zones)
+		delegated := Delegated(z, zs.Reverse)
 		for _, d := range delegated {
 			jz.Delegated = append(jz.Delegated, d.Name())
 		}
-		for h := range inZone(z, delegated, slices.Values(hosts)) {
+		for h := range inZone(z, delegated, slices.Values(zs.Hosts)) {
 			name, _ := PTRName(h.Addr)
-			jz.Records = append(jz.Records, jsonRR{name, cfg.TTL, "PTR", h.Name})
+			jz.Records = append(jz.Records, jsonRR{name, zs.Config.TTL, "PTR", h.Name})
 		}
 		out = append(out, jz)
 	}

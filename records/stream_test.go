@@ -5,6 +5,7 @@ import (
 	"io"
 	"iter"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,8 +20,8 @@ var streamCfg = ZoneConfig{
 }
 
 // manyHosts yields n hosts in address order inside 2001:db8::/32, all
-// sharing one name so that producing them allocates nothing: what the
-// writer allocates is all that is measured.
+// sharing one name, so that a million of them take no more memory than
+// their addresses.
 func manyHosts(n int) iter.Seq[Host] {
 	return func(yield func(Host) bool) {
 		base := netip.MustParseAddr("2001:db8::1").As16()
@@ -34,14 +35,21 @@ func manyHosts(n int) iter.Seq[Host] {
 	}
 }
 
+// reverseSet is a zone set of one reverse zone, 2001:db8::/32, holding
+// the PTRs of n hosts.
+func reverseSet(n int) *ZoneSet {
+	zone := ReverseZone{Prefix: netip.MustParsePrefix("2001:db8::/32")}
+	return &ZoneSet{Config: streamCfg, Reverse: []ReverseZone{zone}, Hosts: slices.Collect(manyHosts(n))}
+}
+
 // TestReverseZoneStreams pins that the writer's memory does not grow with
 // the number of hosts: writing 100,000 PTRs allocates exactly as often as
 // writing 1,000.
 func TestReverseZoneStreams(t *testing.T) {
-	zone := ReverseZone{Prefix: netip.MustParsePrefix("2001:db8::/32")}
 	allocs := func(n int) float64 {
+		zs := reverseSet(n)
 		return testing.AllocsPerRun(3, func() {
-			require.NoError(t, WriteReverseZone(io.Discard, zone, streamCfg, nil, manyHosts(n)))
+			require.NoError(t, zs.WriteBind(io.Discard, Reverse, true))
 		})
 	}
 	small, large := allocs(1000), allocs(100000)
@@ -49,13 +57,15 @@ func TestReverseZoneStreams(t *testing.T) {
 	assert.Less(t, large, 30.0)
 }
 
+// BenchmarkWriteReverseZone writes a reverse zone of a thousand and of a
+// million hosts.
 func BenchmarkWriteReverseZone(b *testing.B) {
-	zone := ReverseZone{Prefix: netip.MustParsePrefix("2001:db8::/32")}
 	for _, n := range []int{1000, 1000000} {
 		b.Run(fmt.Sprintf("hosts=%d", n), func(b *testing.B) {
+			zs := reverseSet(n)
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := WriteReverseZone(io.Discard, zone, streamCfg, nil, manyHosts(n)); err != nil {
+				if err := zs.WriteBind(io.Discard, Reverse, true); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -22,14 +22,10 @@ import (
 func TestTinydnsDataLoads(t *testing.T) {
 	data := tooltest.Look(t, "tinydns-data", "tinydns")
 	get := tooltest.Look(t, "tinydns-get", "tinydns")
-	a := plantest.Example(t)
-	cfg, err := ConfigFor(a.Plan, testSerial)
-	require.NoError(t, err)
-	zones, err := ReverseZonesOf(a, 56)
-	require.NoError(t, err)
-	hosts := HostsOf(a)
+	_, zs := exampleZones(t)
+	hosts := zs.Hosts
 	var b bytes.Buffer
-	require.NoError(t, WriteTinydns(&b, zones, cfg, hosts, TinydnsOptions{Generic: true}))
+	require.NoError(t, zs.WriteTinydns(&b, TinydnsOptions{Generic: true}))
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "data"), b.Bytes(), 0o644))
 	cmd := exec.Command(data)
@@ -49,19 +45,16 @@ func TestTinydnsDataLoads(t *testing.T) {
 
 // TestTinydnsLines decodes the 6 and generic lines back into addresses.
 func TestTinydnsLines(t *testing.T) {
-	a := plantest.Example(t)
-	cfg, err := ConfigFor(a.Plan, testSerial)
+	zs, err := ZonesOf(plantest.Example(t), testSerial, nil, ZoneOptions{})
 	require.NoError(t, err)
-	zones, err := ReverseZonesOf(a, 0)
-	require.NoError(t, err)
-	hosts := HostsOf(a)
+	hosts := zs.Hosts
 	want := map[string]netip.Addr{}
 	for _, h := range hosts {
 		want[strings.TrimSuffix(h.Name, ".")] = h.Addr
 	}
 	for _, generic := range []bool{false, true} {
 		var b bytes.Buffer
-		require.NoError(t, WriteTinydns(&b, zones, cfg, hosts, TinydnsOptions{Generic: generic}))
+		require.NoError(t, zs.WriteTinydns(&b, TinydnsOptions{Generic: generic}))
 		got := map[string]netip.Addr{}
 		for _, line := range strings.Split(b.String(), "\n") {
 			f := strings.Split(line, ":")

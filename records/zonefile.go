@@ -46,12 +46,22 @@ type ZoneFile struct {
 	Origin string // the zone, fully qualified
 	Name   string // ZoneFileName(Origin)
 	Local  string // LocalFileName(Origin)
-	write  func(w io.Writer, serial uint32) error
+	set    *ZoneSet
+	write  func(z *zoneWriter, zs *ZoneSet) error // the zone through z, with the SOA and NS records of zs
 }
 
 // Write writes the file with serial as its SOA serial, so that a caller
 // can keep an unchanged file's serial and raise a changed one's.
-func (f ZoneFile) Write(w io.Writer, serial uint32) error { return f.write(w, serial) }
+func (f ZoneFile) Write(w io.Writer, serial uint32) error {
+	zs := *f.set
+	zs.Config.SOA.Serial = serial
+	z := newZoneWriter(w)
+	z.digest = fnv.New64a()
+	if err := f.write(z, &zs); err != nil {
+		return err
+	}
+	return z.writeDigest()
+}
 
 // Files returns the zone files of the set, for the records part selects
 // (zero means both): the domain's forward zone, the zones of names outside
@@ -59,7 +69,7 @@ func (f ZoneFile) Write(w io.Writer, serial uint32) error { return f.write(w, se
 // zones (ZoneSet.ConfigErr), or when part asks for forward zones and
 // there are none because the plan has no domain.
 func (zs *ZoneSet) Files(part Part) ([]ZoneFile, error) {
-	if err := errors.Join(zs.needConfig(), checkIncludeDir(zs.opt.IncludeDir)); err != nil {
+	if err := errors.Join(zs.ConfigErr, checkIncludeDir(zs.opt.IncludeDir)); err != nil {
 		return nil, err
 	}
 	part = part.orBoth()
@@ -70,36 +80,24 @@ func (zs *ZoneSet) Files(part Part) ([]ZoneFile, error) {
 			return nil, errors.New(noDomain)
 		}
 		for _, fz := range fzs {
-			files = append(files, ZoneFile{Origin: fz.Origin, Name: ZoneFileName(fz.Origin), Local: LocalFileName(fz.Origin),
-				write: func(w io.Writer, serial uint32) error {
-					cfg := zs.Config
-					cfg.SOA.Serial = serial
-					z := newZoneWriter(w)
-					z.digest = fnv.New64a()
-					if err := writeForwardZone(z, fz.Origin, cfg, fz.RRs, zs.includePath(fz.Origin)); err != nil {
-						return err
-					}
-					return z.writeDigest()
-				}})
+			files = append(files, zs.file(fz.Origin, func(z *zoneWriter, zs *ZoneSet) error {
+				return z.forwardZone(zs, fz, zs.includePath(fz.Origin))
+			}))
 		}
 	}
 	if part.Has(Reverse) {
 		for _, rz := range zs.Reverse {
-			origin := rz.Name()
-			files = append(files, ZoneFile{Origin: origin, Name: ZoneFileName(origin), Local: LocalFileName(origin),
-				write: func(w io.Writer, serial uint32) error {
-					cfg := zs.Config
-					cfg.SOA.Serial = serial
-					z := newZoneWriter(w)
-					z.digest = fnv.New64a()
-					if err := writeReverseZone(z, rz, cfg, Delegated(rz, zs.Reverse), zs.Hosts, zs.includePath(origin)); err != nil {
-						return err
-					}
-					return z.writeDigest()
-				}})
+			files = append(files, zs.file(rz.Name(), func(z *zoneWriter, zs *ZoneSet) error {
+				return z.reverseZone(zs, rz, zs.includePath(rz.Name()))
+			}))
 		}
 	}
 	return files, nil
+}
+
+// file returns the zone file of origin, which write writes.
+func (zs *ZoneSet) file(origin string, write func(*zoneWriter, *ZoneSet) error) ZoneFile {
+	return ZoneFile{Origin: origin, Name: ZoneFileName(origin), Local: LocalFileName(origin), set: zs, write: write}
 }
 
 // includePath is the path a zone file's $INCLUDE names.
@@ -108,14 +106,6 @@ func (zs *ZoneSet) includePath(origin string) string {
 		return LocalFileName(origin)
 	}
 	return path.Join(zs.opt.IncludeDir, LocalFileName(origin))
-}
-
-// include writes the $INCLUDE line of file with origin as the origin of
-// the included records (RFC 1035 §5.1), unless file is empty.
-func (z *zoneWriter) include(file, origin string) {
-	if file != "" {
-		z.str("$INCLUDE ", file, " ", origin, " ; records kept by hand; ip6plan never writes this file")
-	}
 }
 
 // digestPrefix starts the last line of a zone file ip6plan keeps.

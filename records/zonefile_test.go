@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -45,18 +44,36 @@ const testSerial = 2026112801
 // in order.
 func zoneFiles(t testing.TB, a *plan.Allocation, splitAt int) ([]ReverseZone, map[string][]byte) {
 	t.Helper()
-	cfg, err := ConfigFor(a.Plan, testSerial)
+	zs, err := ZonesOf(a, testSerial, nil, ZoneOptions{SplitAt: splitAt})
 	require.NoError(t, err)
-	zones, err := ReverseZonesOf(a, splitAt)
-	require.NoError(t, err)
-	hosts := HostsOf(a)
+	var b bytes.Buffer
+	require.NoError(t, zs.WriteBind(&b, Reverse, true))
+	return zs.Reverse, splitZones(t, b.Bytes())
+}
+
+// splitZones cuts what WriteBind writes into its zones, by name: each
+// starts with the comment that says ip6plan wrote it, then its $ORIGIN.
+func splitZones(t testing.TB, text []byte) map[string][]byte {
+	t.Helper()
 	out := map[string][]byte{}
-	for _, z := range zones {
-		var b bytes.Buffer
-		require.NoError(t, WriteReverseZone(&b, z, cfg, Delegated(z, zones), slices.Values(hosts)))
-		out[z.Name()] = b.Bytes()
+	var zone []byte
+	add := func() {
+		if len(zone) > 0 {
+			_, rest, _ := bytes.Cut(zone, []byte("\n$ORIGIN "))
+			origin, _, ok := bytes.Cut(rest, []byte("\n"))
+			require.True(t, ok, "no $ORIGIN in\n%s", zone)
+			out[string(origin)] = zone
+		}
 	}
-	return zones, out
+	for _, line := range bytes.SplitAfter(text, []byte("\n")) {
+		if bytes.HasPrefix(line, []byte("; ")) && bytes.HasSuffix(line, []byte(" "+writtenBy+"\n")) {
+			add()
+			zone = nil
+		}
+		zone = append(zone, line...)
+	}
+	add()
+	return out
 }
 
 // parseZone reads a zone file with miekg/dns, failing the test on any
@@ -130,15 +147,23 @@ func TestExampleZones(t *testing.T) {
 	}
 }
 
-func TestExampleForward(t *testing.T) {
+// exampleZones returns the zone set of the example plan, its reverse
+// zones split at /56, without TXT records (records/spf makes those, and
+// imports records).
+func exampleZones(t testing.TB) (*plan.Allocation, *ZoneSet) {
+	t.Helper()
 	a := plantest.Example(t)
-	cfg, err := ConfigFor(a.Plan, testSerial)
+	zs, err := ZonesOf(a, testSerial, nil, ZoneOptions{SplitAt: 56})
 	require.NoError(t, err)
-	rrs := ForwardRecords(HostsOf(a), cfg.TTL)
+	return a, zs
+}
+
+func TestExampleForward(t *testing.T) {
+	a, zs := exampleZones(t)
 	var snippet, zone bytes.Buffer
-	require.NoError(t, WriteForwardSnippet(&snippet, rrs))
+	require.NoError(t, zs.WriteBind(&snippet, Forward, false))
 	golden(t, "example.forward.golden", snippet.Bytes())
-	require.NoError(t, WriteForwardZone(&zone, "example.com.", cfg, rrs))
+	require.NoError(t, zs.WriteBind(&zone, Forward, true))
 	parsed := parseZone(t, "example.com.", zone.Bytes())
 	aaaa := map[string]string{}
 	for _, rr := range parsed {
@@ -157,18 +182,13 @@ func TestExampleForward(t *testing.T) {
 }
 
 func TestExampleOtherFormats(t *testing.T) {
-	a := plantest.Example(t)
-	cfg, err := ConfigFor(a.Plan, testSerial)
-	require.NoError(t, err)
-	zones, err := ReverseZonesOf(a, 56)
-	require.NoError(t, err)
-	hosts := HostsOf(a)
+	_, zs := exampleZones(t)
 	var tiny, js, ns bytes.Buffer
-	require.NoError(t, WriteTinydns(&tiny, zones, cfg, hosts, TinydnsOptions{}))
+	require.NoError(t, zs.WriteTinydns(&tiny, TinydnsOptions{}))
 	golden(t, "example.tinydns.golden", tiny.Bytes())
-	require.NoError(t, WriteJSON(&js, zones, cfg, hosts, Both))
+	require.NoError(t, zs.WriteJSON(&js, Both))
 	golden(t, "example.json.golden", js.Bytes())
-	require.NoError(t, WriteNsupdate(&ns, "ns1.example.com", a.Plan.Domain, zones, cfg.TTL, hosts, Both))
+	require.NoError(t, zs.WriteNsupdate(&ns, "ns1.example.com", Both))
 	golden(t, "example.nsupdate.golden", ns.Bytes())
 	// every update add line is a record miekg/dns reads, and each name's
 	// set is deleted before it is added, so the script can run twice
@@ -185,7 +205,7 @@ func TestExampleOtherFormats(t *testing.T) {
 			adds++
 		}
 	}
-	assert.Equal(t, 2*len(hosts)+2, adds, "an AAAA and a PTR per host, and the two A records")
+	assert.Equal(t, len(zs.Domain.RRs)+len(zs.Hosts), adds, "the domain's records and a PTR per host")
 	// every 6 line is one host's AAAA+PTR; the address is 32 hex digits
 	sixes := 0
 	for _, line := range strings.Split(tiny.String(), "\n") {
@@ -196,7 +216,7 @@ func TestExampleOtherFormats(t *testing.T) {
 			require.Len(t, f[1], 32, line)
 		}
 	}
-	assert.Equal(t, len(hosts), sixes)
+	assert.Equal(t, len(zs.Hosts), sixes)
 }
 
 // TestReverseZonesEveryLength writes the reverse zones of a small plan for

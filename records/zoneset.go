@@ -265,14 +265,6 @@ func checkIncludeDir(dir string) error {
 	return nil
 }
 
-// errNoConfig is ConfigErr wrapped for a writer that needs SOA and NS.
-func (zs *ZoneSet) needConfig() error {
-	if zs.ConfigErr != nil {
-		return fmt.Errorf("complete zones need the plan's nameservers and contact: %w", zs.ConfigErr)
-	}
-	return nil
-}
-
 // forwardZones returns the domain's zone, if the plan has a domain, and
 // the zones of names outside it.
 func (zs *ZoneSet) forwardZones() []ForwardZone {
@@ -286,6 +278,14 @@ func (zs *ZoneSet) forwardZones() []ForwardZone {
 // published reports whether the set writes records of name.
 func (zs *ZoneSet) published(name string) bool {
 	return !slices.Contains(zs.Omitted, name)
+}
+
+// domainOrNone names the plan's domain in a comment about a name outside it.
+func (zs *ZoneSet) domainOrNone() string {
+	if zs.Domain.Origin == "" {
+		return "the plan's domain (it has none)"
+	}
+	return zs.Domain.Origin
 }
 
 const noDomain = "the plan has no domain, so there is no forward zone to write"

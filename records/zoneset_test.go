@@ -495,8 +495,8 @@ func TestZoneFileUntouched(t *testing.T) {
 		}
 	}
 	assert.False(t, records.Untouched(nil))
-	var old bytes.Buffer // what WriteForwardZone writes has no digest
-	require.NoError(t, records.WriteForwardZone(&old, "example.com.", zs.Config, zs.Domain.RRs))
+	var old bytes.Buffer // what WriteBind writes has no digest
+	require.NoError(t, zs.WriteBind(&old, records.Both, true))
 	assert.False(t, records.Untouched(old.Bytes()))
 }
 
@@ -521,9 +521,10 @@ func TestZonesOfErrors(t *testing.T) {
 	zs = zonesOf(t, &b, records.ZoneOptions{})
 	assert.Error(t, zs.ConfigErr)
 	_, err = zs.Files(records.Both)
-	assert.ErrorContains(t, err, "complete zones need the plan's nameservers and contact")
+	assert.ErrorContains(t, err, "the plan names no nameservers; add nameservers: [ns1.example.com.] to write complete zones")
 	assert.NoError(t, zs.WriteBind(&bytes.Buffer{}, records.Forward, false), "a snippet needs no SOA")
-	assert.Error(t, zs.WriteBind(&bytes.Buffer{}, records.Forward, true))
+	assert.Equal(t, zs.ConfigErr, zs.WriteBind(&bytes.Buffer{}, records.Forward, true))
+	assert.Equal(t, zs.ConfigErr, zs.WriteTinydns(&bytes.Buffer{}, records.TinydnsOptions{}))
 }
 
 // TestZoneSetLongTXT: a TXT record longer than one string (an SPF record

@@ -127,7 +127,8 @@ func (d *deployment) zoneFiles(t testing.TB) []namedtest.Zone {
 	for _, ns := range d.cfg.Nameservers {
 		fmt.Fprintf(&root, "%s\tNS\t%s\n%s\tA\t127.0.0.1\n", domain, ns, ns)
 	}
-	if err := records.WriteForwardZone(&fwd, domain, d.cfg, d.forward); err != nil {
+	zone := &records.ZoneSet{Config: d.cfg, Domain: records.ForwardZone{Origin: domain, RRs: d.forward}}
+	if err := zone.WriteBind(&fwd, records.Forward, true); err != nil {
 		t.Fatal(err)
 	}
 	for _, rr := range d.txt {
@@ -144,7 +145,8 @@ func (d *deployment) zoneFiles(t testing.TB) []namedtest.Zone {
 			fmt.Fprintf(&root, "%s\tNS\t%s\n", z.Name(), ns)
 		}
 		var b bytes.Buffer
-		if err := records.WriteReverseZone(&b, z, d.cfg, records.Delegated(z, d.zones), slices.Values(d.reverse)); err != nil {
+		zone := &records.ZoneSet{Config: d.cfg, Reverse: []records.ReverseZone{z}, Hosts: d.reverse} // d.zones, cut without a split, delegate nothing
+		if err := zone.WriteBind(&b, records.Reverse, true); err != nil {
 			t.Fatal(err)
 		}
 		zones = append(zones, namedtest.Zone{Origin: z.Name(), Text: b.String()})

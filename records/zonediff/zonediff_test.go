@@ -50,7 +50,8 @@ func TestHandAdded(t *testing.T) {
 		zs, err := records.ZonesOf(a, 1, spf.TXTRecords, records.ZoneOptions{})
 		require.NoError(t, err)
 		var b bytes.Buffer
-		require.NoError(t, records.WriteForwardZone(&b, fwd, zs.Config, zs.Domain.RRs))
+		domain := &records.ZoneSet{Config: zs.Config, Domain: zs.Domain} // its zone alone
+		require.NoError(t, domain.WriteBind(&b, records.Forward, true))
 		return b.Bytes()
 	}()
 	add := func(b []byte, text string) []byte { return append(bytes.Clone(b), text...) }
