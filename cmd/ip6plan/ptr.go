@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
@@ -34,7 +35,7 @@ cut at nibble boundaries, never rounded (a /50 is four /52 zones).`,
 		RunE: func(c *cobra.Command, args []string) error {
 			if zones != "" {
 				if len(args) > 0 {
-					return &exitError{exitInput, fmt.Errorf("--zones takes a prefix and no addresses")}
+					return errors.New("--zones takes a prefix and no addresses")
 				}
 				return printZones(c.OutOrStdout(), zones)
 			}
@@ -56,11 +57,11 @@ cut at nibble boundaries, never rounded (a /50 is four /52 zones).`,
 func printZones(w io.Writer, s string) error {
 	p, err := ip6.ParsePrefix(s)
 	if err != nil {
-		return &exitError{exitInput, err}
+		return err
 	}
 	zs, err := records.ReverseZones(p)
 	if err != nil {
-		return &exitError{exitInput, err}
+		return err
 	}
 	for _, z := range zs {
 		fmt.Fprintf(w, "%s\t%s\n", z.Name(), z.Prefix)
@@ -134,9 +135,9 @@ func ptrLines(in io.Reader, out, errw io.Writer, what string) error {
 			noun = "argument"
 		}
 		if bad == 1 {
-			return &exitError{exitInput, fmt.Errorf("1 %s is not an IPv6 address: its output line is empty", noun)}
+			return fmt.Errorf("1 %s is not an IPv6 address: its output line is empty", noun)
 		}
-		return &exitError{exitInput, fmt.Errorf("%d %ss are not IPv6 addresses: their output lines are empty", bad, noun)}
+		return fmt.Errorf("%d %ss are not IPv6 addresses: their output lines are empty", bad, noun)
 	}
 	return nil
 }

@@ -100,13 +100,13 @@ does not, or would move one, it says so and exits 1. Run 'ip6plan plan' first.`,
 
 func (f *zoneFlags) run(c *cobra.Command) error {
 	if !f.forward && !f.reverse {
-		return &exitError{exitInput, errors.New("say which records: --forward, --reverse, or both")}
+		return errors.New("say which records: --forward, --reverse, or both")
 	}
 	if !slices.Contains([]string{"bind", "tinydns", "json", "nsupdate"}, f.format) {
-		return &exitError{exitInput, fmt.Errorf("unknown format %q; want bind, tinydns, json or nsupdate", f.format)}
+		return fmt.Errorf("unknown format %q; want bind, tinydns, json or nsupdate", f.format)
 	}
 	if f.dir != "" && f.format != "bind" {
-		return &exitError{exitInput, fmt.Errorf("-d writes bind zone files; %s output is one stream, so redirect standard output instead", f.format)}
+		return fmt.Errorf("-d writes bind zone files; %s output is one stream, so redirect standard output instead", f.format)
 	}
 	a, err := f.loadCurrent(c)
 	if err != nil {
@@ -122,10 +122,10 @@ func (f *zoneFlags) run(c *cobra.Command) error {
 	}
 	zs, err := records.ZonesOf(a, serial, spf.TXTRecords, opt)
 	if err != nil {
-		return &exitError{exitInput, err}
+		return err
 	}
 	if zs.ConfigErr != nil && (f.reverse || f.complete || f.dir != "" || f.format == "tinydns") {
-		return &exitError{exitInput, zs.ConfigErr}
+		return zs.ConfigErr
 	}
 	for _, w := range zs.Warnings {
 		fmt.Fprintf(c.ErrOrStderr(), "ip6plan: warning: %s\n", w)
@@ -150,10 +150,7 @@ func (f *zoneFlags) run(c *cobra.Command) error {
 	default:
 		err = zs.WriteBind(out, part, f.complete)
 	}
-	if err != nil {
-		return &exitError{exitInput, err}
-	}
-	return nil
+	return err
 }
 
 // A zoneOutput is one zone file that -d is about to write, or leave.
@@ -173,7 +170,7 @@ type zoneOutput struct {
 func (f *zoneFlags) writeDir(c *cobra.Command, zs *records.ZoneSet, part records.Part, serial uint32) error {
 	files, err := zs.Files(part)
 	if err != nil {
-		return &exitError{exitInput, err}
+		return err
 	}
 	if err := mkdirAll(f.dir); err != nil {
 		return err
@@ -199,12 +196,12 @@ func (f *zoneFlags) writeDir(c *cobra.Command, zs *records.ZoneSet, part records
 	for _, o := range outs {
 		if _, err := os.Stat(o.local); errors.Is(err, os.ErrNotExist) {
 			if err := planfile.WriteNew(o.local, []byte(records.LocalFileText(o.origin)), 0o644, false); err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 		}
 		if o.status != "unchanged" {
 			if err := planfile.WriteAtomic(o.path, o.data, 0o644); err != nil {
-				return &exitError{exitInput, err}
+				return err
 			}
 		}
 		fmt.Fprintf(c.OutOrStdout(), "%s\t%s\n", o.path, o.status)
@@ -224,22 +221,22 @@ func (f *zoneFlags) render(path string, zf records.ZoneFile, serial uint32) (dat
 	old, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		if err := zf.Write(&b, serial); err != nil {
-			return nil, "", nil, &exitError{exitInput, err}
+			return nil, "", nil, err
 		}
 		return b.Bytes(), "written", nil, nil
 	}
 	if err != nil {
-		return nil, "", nil, &exitError{exitInput, err}
+		return nil, "", nil, err
 	}
 	ours := bytes.Contains(old, []byte("written by ip6plan"))
 	if !ours && !f.force {
-		return nil, "", nil, &exitError{exitInput, fmt.Errorf("%s exists and was not written by ip6plan; use --force to replace it", path)}
+		return nil, "", nil, fmt.Errorf("%s exists and was not written by ip6plan; use --force to replace it", path)
 	}
 	status = "replaced"
 	if m := soaSerial.FindSubmatch(old); m != nil && ours {
 		oldSerial, _ := strconv.ParseUint(string(m[1]), 10, 32)
 		if err := zf.Write(&b, uint32(oldSerial)); err != nil {
-			return nil, "", nil, &exitError{exitInput, err}
+			return nil, "", nil, err
 		}
 		if bytes.Equal(b.Bytes(), old) {
 			return old, "unchanged", nil, nil
@@ -251,7 +248,7 @@ func (f *zoneFlags) render(path string, zf records.ZoneFile, serial uint32) (dat
 	}
 	b.Reset()
 	if err := zf.Write(&b, serial); err != nil {
-		return nil, "", nil, &exitError{exitInput, err}
+		return nil, "", nil, err
 	}
 	if ours && !f.force {
 		hand, err = zonediff.HandAdded(zf.Origin, old, b.Bytes())
