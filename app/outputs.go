@@ -95,6 +95,8 @@ func (d *Doc) listOutputs() {
 	)
 	share := func() {
 		if !shared {
+			// The browser's clock: a page has no SOURCE_DATE_EPOCH, and
+			// no zone file on disk whose serial to go above.
 			zs, zsErr = records.ZonesOf(a, records.DateSerial(time.Now()), spf.TXTRecords, records.ZoneOptions{})
 			shared = true
 		}

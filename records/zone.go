@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ip6plan/ip6plan/plan"
 )
@@ -215,12 +214,4 @@ func checkFQDN(name string, check func(string) error) error {
 		return fmt.Errorf("name %q is not fully qualified; write it with its trailing dot", name)
 	}
 	return nil
-}
-
-// DateSerial returns the SOA serial of the UTC date of t in the form
-// YYYYMMDDnn that RFC 1912 §2.2 suggests, with nn 00: a zone rewritten
-// later the same day needs a higher serial, which its writer adds.
-func DateSerial(t time.Time) uint32 {
-	y, m, d := t.UTC().Date()
-	return uint32(y*1000000 + int(m)*10000 + d*100)
 }

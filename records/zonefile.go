@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"time"
 )
 
 // Zone files that ip6plan keeps in a directory, and the records people add
@@ -50,8 +51,8 @@ type ZoneFile struct {
 	write  func(z *zoneWriter, zs *ZoneSet) error // the zone through z, with the SOA and NS records of zs
 }
 
-// Write writes the file with serial as its SOA serial, so that a caller
-// can keep an unchanged file's serial and raise a changed one's.
+// Write writes the file with serial as its SOA serial; [ZoneFile.Rewrite]
+// chooses the serial of a file on disk.
 func (f ZoneFile) Write(w io.Writer, serial uint32) error {
 	zs := *f.set
 	zs.Config.SOA.Serial = serial
@@ -106,6 +107,67 @@ func (zs *ZoneSet) includePath(origin string) string {
 		return LocalFileName(origin)
 	}
 	return path.Join(zs.opt.IncludeDir, LocalFileName(origin))
+}
+
+// A FileChange says what writing a zone file does to the file on disk.
+type FileChange uint8
+
+const (
+	Written   FileChange = iota // there was no file
+	Unchanged                   // ip6plan's file with the same records: it stays as it is, serial and all
+	Updated                     // ip6plan's file with other records: the new one has a greater serial
+	Replaced                    // a file ip6plan did not write, or whose SOA serial cannot be read
+)
+
+// String returns the change as the CLI reports it: "written",
+// "unchanged", "updated" or "replaced".
+func (c FileChange) String() string {
+	switch c {
+	case Written:
+		return "written"
+	case Unchanged:
+		return "unchanged"
+	case Updated:
+		return "updated"
+	}
+	return "replaced"
+}
+
+// Rewrite returns the text of f that is to replace old, the file on disk
+// (nil when there is none), written at t, and what that does to the
+// file. A file ip6plan wrote ([Ours]) whose records have not changed
+// keeps its text, so its serial stays and secondaries transfer nothing; a
+// changed one gets the serial [NextSerial] gives after its own; a new
+// file, or one whose serial cannot be read, gets DateSerial(t). A serial
+// other than 0 is one the user chose, which a new or changed file gets
+// whether or not it is greater than the old one's.
+//
+// Rewrite writes over any old file: refusing a file that is not ours, or
+// one with records added by hand (records/zonediff), is the caller's to
+// do.
+func (f ZoneFile) Rewrite(old []byte, t time.Time, serial uint32) ([]byte, FileChange, error) {
+	change, next := Written, DateSerial(t)
+	if old != nil {
+		change = Replaced
+		if prev, ok := fileSerial(old); ok && Ours(old) {
+			var b bytes.Buffer
+			if err := f.Write(&b, prev); err != nil {
+				return nil, 0, err
+			}
+			if bytes.Equal(b.Bytes(), old) {
+				return old, Unchanged, nil
+			}
+			change, next = Updated, NextSerial(t, prev)
+		}
+	}
+	if serial != 0 {
+		next = serial
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b, next); err != nil {
+		return nil, 0, err
+	}
+	return b.Bytes(), change, nil
 }
 
 // digestPrefix starts the last line of a zone file ip6plan keeps.

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/miekg/dns"
 	"github.com/stretchr/testify/assert"
@@ -497,6 +498,7 @@ func TestZoneFileUntouched(t *testing.T) {
 	assert.False(t, records.Untouched(nil))
 	var old bytes.Buffer // what WriteBind writes has no digest
 	require.NoError(t, zs.WriteBind(&old, records.Both, true))
+	assert.True(t, records.Ours(old.Bytes()))
 	assert.False(t, records.Untouched(old.Bytes()))
 }
 
@@ -618,4 +620,63 @@ func TestZoneSetSPFChain(t *testing.T) {
 		out, clean := checkzoneOutput(t, named, dir, files[0].Origin, files[0].Name)
 		assert.True(t, clean, "%s", out)
 	}
+}
+
+// TestZoneFileRewrite: a zone file ip6plan wrote keeps its text while its
+// records stay the same, and a changed one gets the next serial; a new
+// file, or one that is not ip6plan's, gets the date.
+func TestZoneFileRewrite(t *testing.T) {
+	zs := zonesOf(t, completePlan(t), records.ZoneOptions{})
+	fewer := *zs // the domain without its first record
+	fewer.Domain.RRs = zs.Domain.RRs[1:]
+	file := func(zs *records.ZoneSet) records.ZoneFile {
+		files, err := zs.Files(records.Forward)
+		require.NoError(t, err)
+		require.Equal(t, "example.com.", files[0].Origin)
+		return files[0]
+	}
+	text := func(f records.ZoneFile, serial uint32) []byte {
+		var b bytes.Buffer
+		require.NoError(t, f.Write(&b, serial))
+		return b.Bytes()
+	}
+	f, changed := file(zs), file(&fewer)
+	day := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	nextDay := day.AddDate(0, 0, 1)
+	soa := func(serial string) string {
+		return "\tIN\tSOA\tns1.example.com. hostmaster.example.com. ( " + serial + " "
+	}
+	for _, tt := range []struct {
+		name   string
+		f      records.ZoneFile
+		old    []byte
+		t      time.Time
+		serial uint32
+		change records.FileChange
+		soa    string // the serial the text has
+	}{
+		{name: "no file", f: f, t: day, change: records.Written, soa: "2026112800"},
+		{name: "the same records a day later", f: f, old: text(f, 2026112800), t: nextDay, change: records.Unchanged, soa: "2026112800"},
+		{name: "a record less, the same day", f: changed, old: text(f, 2026112800), t: day, change: records.Updated, soa: "2026112801"},
+		{name: "a record less, a day later", f: changed, old: text(f, 2026112805), t: nextDay, change: records.Updated, soa: "2026112900"},
+		{name: "a record less, the old serial ahead of the date", f: changed, old: text(f, 2030010100), t: day, change: records.Updated, soa: "2030010101"},
+		{name: "a record less, the serial chosen", f: changed, old: text(f, 2030010100), t: day, serial: 5, change: records.Updated, soa: "5"},
+		{name: "the same records, a serial chosen", f: f, old: text(f, 2026112800), t: day, serial: 5, change: records.Unchanged, soa: "2026112800"},
+		{name: "a file ip6plan did not write", f: f, old: []byte("$ORIGIN example.com.\n@ 3600 IN SOA ns1 hostmaster 1 2 3 4 5\n"), t: day, change: records.Replaced, soa: "2026112800"},
+		{name: "ip6plan's, its SOA edited beyond reading", f: f, old: bytes.Replace(text(f, 2026112800), []byte("( 2026112800"), []byte("(2026112800"), 1), t: day, change: records.Replaced, soa: "2026112800"},
+		{name: "an empty file", f: f, old: []byte{}, t: day, change: records.Replaced, soa: "2026112800"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, change, err := tt.f.Rewrite(tt.old, tt.t, tt.serial)
+			require.NoError(t, err)
+			assert.Equal(t, tt.change, change)
+			assert.Contains(t, string(got), soa(tt.soa))
+			assert.True(t, records.Ours(got) && records.Untouched(got))
+			if change == records.Unchanged {
+				assert.Equal(t, tt.old, got)
+			}
+		})
+	}
+	assert.Equal(t, "written unchanged updated replaced", fmt.Sprint(records.Written, records.Unchanged, records.Updated, records.Replaced))
+	assert.False(t, records.Ours([]byte("$ORIGIN example.com.\n")))
 }

@@ -2,6 +2,7 @@ package records
 
 import (
 	"bufio"
+	"bytes"
 	"hash"
 	"io"
 	"iter"
@@ -38,8 +39,15 @@ func (p Part) orBoth() Part {
 }
 
 // writtenBy ends the first line of everything ip6plan writes for a zone
-// set: the comment that marks a file as ip6plan's.
+// set: the comment that marks a file as ip6plan's (see [Ours]).
 const writtenBy = "written by ip6plan"
+
+// Ours reports whether file is a zone file (or tinydns data, or an
+// nsupdate script) that ip6plan wrote, edited since or not: it holds the
+// comment each of them starts with. A file ip6plan wrote may be written
+// over when the plan changes; any other must be left alone unless the
+// user says to replace it. [Untouched] tells whether anyone edited it.
+func Ours(file []byte) bool { return bytes.Contains(file, []byte(writtenBy)) }
 
 // zoneWriter writes zone-file lines through one buffer that every line
 // reuses, so a zone of any size streams out in constant memory.

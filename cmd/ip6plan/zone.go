@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -112,9 +110,10 @@ func (f *zoneFlags) run(c *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	now := serialTime()
 	serial := f.serial
 	if serial == 0 {
-		serial = todaySerial()
+		serial = records.DateSerial(now)
 	}
 	opt := records.ZoneOptions{SplitAt: f.splitAt, IncludeDir: f.includeDir}
 	if f.omitOutside {
@@ -140,17 +139,15 @@ func (f *zoneFlags) run(c *cobra.Command) error {
 	out := c.OutOrStdout()
 	switch {
 	case f.format == "tinydns":
-		err = zs.WriteTinydns(out, records.TinydnsOptions{Generic: f.generic, Part: part})
+		return zs.WriteTinydns(out, records.TinydnsOptions{Generic: f.generic, Part: part})
 	case f.format == "json":
-		err = zs.WriteJSON(out, part)
+		return zs.WriteJSON(out, part)
 	case f.format == "nsupdate":
-		err = zs.WriteNsupdate(out, f.server, part)
+		return zs.WriteNsupdate(out, f.server, part)
 	case f.dir != "":
-		return f.writeDir(c, zs, part, serial)
-	default:
-		err = zs.WriteBind(out, part, f.complete)
+		return f.writeDir(c, zs, part, now)
 	}
-	return err
+	return zs.WriteBind(out, part, f.complete)
 }
 
 // A zoneOutput is one zone file that -d is about to write, or leave.
@@ -158,7 +155,7 @@ type zoneOutput struct {
 	path, local string // the zone file and the hand-maintained file it $INCLUDEs
 	origin      string
 	data        []byte
-	status      string // written, updated, replaced or unchanged
+	change      records.FileChange
 }
 
 // writeDir writes each zone of the set to DIR/<zone>.zone, next to the
@@ -167,7 +164,7 @@ type zoneOutput struct {
 // before any is written: when a rewrite would drop records that someone
 // added to a zone file by hand, nothing is written and the command exits
 // 1, naming the file and the records.
-func (f *zoneFlags) writeDir(c *cobra.Command, zs *records.ZoneSet, part records.Part, serial uint32) error {
+func (f *zoneFlags) writeDir(c *cobra.Command, zs *records.ZoneSet, part records.Part, now time.Time) error {
 	files, err := zs.Files(part)
 	if err != nil {
 		return err
@@ -180,7 +177,7 @@ func (f *zoneFlags) writeDir(c *cobra.Command, zs *records.ZoneSet, part records
 	for _, zf := range files {
 		o := zoneOutput{path: filepath.Join(f.dir, zf.Name), local: filepath.Join(f.dir, zf.Local), origin: zf.Origin}
 		var hand []string
-		o.data, o.status, hand, err = f.render(o.path, zf, serial)
+		o.data, o.change, hand, err = f.render(o.path, zf, now)
 		if err != nil {
 			return err
 		}
@@ -199,74 +196,49 @@ func (f *zoneFlags) writeDir(c *cobra.Command, zs *records.ZoneSet, part records
 				return err
 			}
 		}
-		if o.status != "unchanged" {
+		if o.change != records.Unchanged {
 			if err := planfile.WriteAtomic(o.path, o.data, 0o644); err != nil {
 				return err
 			}
 		}
-		fmt.Fprintf(c.OutOrStdout(), "%s\t%s\n", o.path, o.status)
+		fmt.Fprintf(c.OutOrStdout(), "%s\t%s\n", o.path, o.change)
 	}
 	return nil
 }
 
-var soaSerial = regexp.MustCompile(`(?m)^@\t\d+\tIN\tSOA\t\S+ \S+ \( (\d+) `)
-
-// render writes zone file zf and compares it with the file at path:
-// unchanged records keep the old file (and serial); changed ones get a
-// serial above the old one. It returns the records of the old file that
+// render reads the file at path and returns what zone file zf replaces it
+// with (records.ZoneFile.Rewrite), and the records of the old file that
 // the new one would drop (zonediff.HandAdded), unless --force. A file
 // ip6plan did not write is kept unless --force.
-func (f *zoneFlags) render(path string, zf records.ZoneFile, serial uint32) (data []byte, status string, hand []string, err error) {
-	var b bytes.Buffer
-	old, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		if err := zf.Write(&b, serial); err != nil {
-			return nil, "", nil, err
-		}
-		return b.Bytes(), "written", nil, nil
+func (f *zoneFlags) render(path string, zf records.ZoneFile, now time.Time) (data []byte, change records.FileChange, hand []string, err error) {
+	old, err := os.ReadFile(path) // nil when there is no file
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, 0, nil, err
 	}
+	ours := records.Ours(old)
+	if old != nil && !ours && !f.force {
+		return nil, 0, nil, fmt.Errorf("%s exists and was not written by ip6plan; use --force to replace it", path)
+	}
+	data, change, err = zf.Rewrite(old, now, f.serial)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, 0, nil, err
 	}
-	ours := bytes.Contains(old, []byte("written by ip6plan"))
-	if !ours && !f.force {
-		return nil, "", nil, fmt.Errorf("%s exists and was not written by ip6plan; use --force to replace it", path)
-	}
-	status = "replaced"
-	if m := soaSerial.FindSubmatch(old); m != nil && ours {
-		oldSerial, _ := strconv.ParseUint(string(m[1]), 10, 32)
-		if err := zf.Write(&b, uint32(oldSerial)); err != nil {
-			return nil, "", nil, err
-		}
-		if bytes.Equal(b.Bytes(), old) {
-			return old, "unchanged", nil, nil
-		}
-		if f.serial == 0 && uint32(oldSerial) >= serial {
-			serial = uint32(oldSerial) + 1 // RFC 1982 arithmetic aside, serials only grow
-		}
-		status = "updated"
-	}
-	b.Reset()
-	if err := zf.Write(&b, serial); err != nil {
-		return nil, "", nil, err
-	}
-	if ours && !f.force {
-		hand, err = zonediff.HandAdded(zf.Origin, old, b.Bytes())
+	if ours && change != records.Unchanged && !f.force {
+		hand, err = zonediff.HandAdded(zf.Origin, old, data)
 		if err != nil {
-			return nil, "", nil, &exitError{exitFindings, fmt.Errorf("%s: %w\nip6plan cannot tell which of its records were added by hand, so it left the file alone: fix it, or replace it with --force", path, err)}
+			return nil, 0, nil, &exitError{exitFindings, fmt.Errorf("%s: %w\nip6plan cannot tell which of its records were added by hand, so it left the file alone: fix it, or replace it with --force", path, err)}
 		}
 	}
-	return b.Bytes(), status, hand, nil
+	return data, change, hand, nil
 }
 
-// todaySerial is the YYYYMMDD00 serial of the current UTC date, or of
-// SOURCE_DATE_EPOCH when set, for reproducible builds.
-func todaySerial() uint32 {
-	now := time.Now().UTC()
+// serialTime is the time zone serials are made from: SOURCE_DATE_EPOCH
+// when set, for reproducible builds, else now.
+func serialTime() time.Time {
 	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
 		if sec, err := strconv.ParseInt(s, 10, 64); err == nil {
-			now = time.Unix(sec, 0).UTC()
+			return time.Unix(sec, 0).UTC()
 		}
 	}
-	return records.DateSerial(now)
+	return time.Now().UTC()
 }
