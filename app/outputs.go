@@ -126,7 +126,8 @@ func (d *Doc) listOutputs() {
 // forwardZone writes the zone of the plan's domain as ZonesOf makes it for
 // the CLI too: the hosts' AAAA and A records, the domain's MX and SPF TXT
 // records and each HELO name's TXT record. It is a complete zone when the
-// plan names nameservers and a contact, and a snippet to paste otherwise.
+// set can have one (ZoneSet.CheckComplete), and a snippet to paste
+// otherwise, with a note that says why.
 func forwardZone(a *plan.Allocation, zs *records.ZoneSet, err error) Output {
 	o := Output{ID: "forward", Title: "Forward zone", FileName: "forward.zone"}
 	if a.Plan.Domain == "" {
@@ -139,17 +140,12 @@ func forwardZone(a *plan.Allocation, zs *records.ZoneSet, err error) Output {
 		return o
 	}
 	var b bytes.Buffer
-	snippetWhy := zs.ConfigErr
-	if snippetWhy == nil {
-		if snippetWhy = zs.WriteBind(&b, records.Forward, true); snippetWhy != nil {
-			b.Reset()
-		}
+	snippetWhy := zs.CheckComplete()
+	if err := zs.WriteBind(&b, records.Forward, snippetWhy == nil); err != nil {
+		o.Err = err.Error()
+		return o
 	}
 	if snippetWhy != nil {
-		if err := zs.WriteBind(&b, records.Forward, false); err != nil {
-			o.Err = err.Error()
-			return o
-		}
 		o.Notes = append(o.Notes, "A snippet to paste into the zone of "+a.Plan.Domain+", not a zone of its own: "+snippetWhy.Error()+".")
 	}
 	o.Notes = append(o.Notes, zs.Warnings...)

@@ -12,7 +12,8 @@ import (
 // selects (zero means both). Forward records are a snippet of absolute
 // names to paste into an existing zone, the domain's first and then those
 // of each name outside it under a comment naming its zone; with complete,
-// they are complete zones with SOA and NS records instead. Reverse zones
+// they are complete zones with SOA and NS records instead, which
+// [ZoneSet.CheckComplete] says whether the set can have. Reverse zones
 // are always complete. Zones follow one another, each starting with the
 // comment that marks it as ip6plan's and its $ORIGIN; none has the
 // $INCLUDE of a zone file kept on disk (see [ZoneSet.Files]).
@@ -52,6 +53,26 @@ func (zs *ZoneSet) WriteBind(w io.Writer, part Part, complete bool) error {
 		}
 	}
 	return z.flush()
+}
+
+// CheckComplete reports why the forward zones of the set cannot be
+// written complete, with their SOA and NS records, or nil when they can:
+// the plan names no nameservers or contact (ConfigErr), or a nameserver
+// inside a zone has no address there. It is the one choice between a
+// complete zone and a snippet to paste into an existing one: WriteBind
+// and Files fail with its error when asked for complete zones, and a
+// caller that takes whichever it can get (the web app) writes the
+// snippet when it is not nil, saying why.
+func (zs *ZoneSet) CheckComplete() error {
+	if err := zs.ConfigErr; err != nil {
+		return err
+	}
+	for _, fz := range zs.forwardZones() {
+		if err := fz.checkComplete(zs.Config); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkComplete reports why fz cannot be a zone of its own with the SOA

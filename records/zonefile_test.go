@@ -163,6 +163,7 @@ func TestExampleForward(t *testing.T) {
 	var snippet, zone bytes.Buffer
 	require.NoError(t, zs.WriteBind(&snippet, Forward, false))
 	golden(t, "example.forward.golden", snippet.Bytes())
+	require.NoError(t, zs.CheckComplete())
 	require.NoError(t, zs.WriteBind(&zone, Forward, true))
 	parsed := parseZone(t, "example.com.", zone.Bytes())
 	aaaa := map[string]string{}

@@ -3,6 +3,7 @@ package records_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -525,6 +526,7 @@ func TestZonesOfErrors(t *testing.T) {
 	_, err = zs.Files(records.Both)
 	assert.ErrorContains(t, err, "the plan names no nameservers; add nameservers: [ns1.example.com.] to write complete zones")
 	assert.NoError(t, zs.WriteBind(&bytes.Buffer{}, records.Forward, false), "a snippet needs no SOA")
+	assert.Equal(t, zs.ConfigErr, zs.CheckComplete())
 	assert.Equal(t, zs.ConfigErr, zs.WriteBind(&bytes.Buffer{}, records.Forward, true))
 	assert.Equal(t, zs.ConfigErr, zs.WriteTinydns(&bytes.Buffer{}, records.TinydnsOptions{}))
 }
@@ -679,4 +681,24 @@ func TestZoneFileRewrite(t *testing.T) {
 	}
 	assert.Equal(t, "written unchanged updated replaced", fmt.Sprint(records.Written, records.Unchanged, records.Updated, records.Replaced))
 	assert.False(t, records.Ours([]byte("$ORIGIN example.com.\n")))
+}
+
+// TestCheckComplete: the forward zones can be complete when the plan has
+// nameservers and a contact and every nameserver inside a zone has an
+// address there; otherwise they are a snippet, and WriteBind refuses to
+// write them complete with the same error.
+func TestCheckComplete(t *testing.T) {
+	zs := zonesOf(t, completePlan(t), records.ZoneOptions{})
+	require.NoError(t, zs.CheckComplete())
+	noGlue := *zs // without the AAAA of ns1.example.com.
+	noGlue.Domain.RRs = slices.DeleteFunc(slices.Clone(zs.Domain.RRs), func(rr records.RR) bool { return rr.Name == "ns1.example.com." })
+	noContact := *zs
+	noContact.ConfigErr = errors.New("the plan names no contact")
+	for _, bad := range []*records.ZoneSet{&noGlue, &noContact} {
+		err := bad.CheckComplete()
+		require.Error(t, err)
+		assert.Equal(t, err, bad.WriteBind(&bytes.Buffer{}, records.Forward, true))
+		assert.NoError(t, bad.WriteBind(&bytes.Buffer{}, records.Forward, false))
+	}
+	assert.EqualError(t, noGlue.CheckComplete(), "nameserver ns1.example.com. is inside example.com. but the plan gives it no address; add it as a host")
 }
