@@ -10,9 +10,10 @@ import (
 )
 
 // FuzzWriteReverseZone feeds arbitrary names and addresses to the
-// reverse zone writer (ZoneSet.WriteBind): it either refuses them before writing a record, or writes a
-// zone that miekg/dns parses to exactly the SOA, the NS records and one
-// PTR from the address's ip6.arpa name to the host's name.
+// reverse zone writer (ZoneSet.WriteBind): it either refuses them before
+// writing a record, or writes a zone that miekg/dns parses to exactly the
+// SOA, the NS records and one PTR from the address's ip6.arpa name to the
+// host's name.
 func FuzzWriteReverseZone(f *testing.F) {
 	for _, seed := range []struct {
 		name, ns string

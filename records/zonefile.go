@@ -142,9 +142,9 @@ func (c FileChange) String() string {
 // other than 0 is one the user chose, which a new or changed file gets
 // whether or not it is greater than the old one's.
 //
-// Rewrite writes over any old file: refusing a file that is not ours, or
-// one with records added by hand (records/zonediff), is the caller's to
-// do.
+// Rewrite replaces any old file: refusing to replace one that is not
+// ours, or one with records added by hand (records/zonediff), is the
+// caller's to do.
 func (f ZoneFile) Rewrite(old []byte, t time.Time, serial uint32) ([]byte, FileChange, error) {
 	change, next := Written, DateSerial(t)
 	if old != nil {
