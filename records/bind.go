@@ -100,7 +100,7 @@ func (z *zoneWriter) forwardZone(zs *ZoneSet, fz ForwardZone, include string) er
 	if err := fz.checkComplete(zs.Config); err != nil {
 		return err
 	}
-	z.str("; forward zone ", fz.Origin, " ", writtenBy)
+	z.str("; forward zone ", fz.Origin, " "+writtenBy)
 	z.str("$ORIGIN ", fz.Origin)
 	z.soaAndNS(zs.Config)
 	z.include(include, fz.Origin)
@@ -161,7 +161,7 @@ func (z *zoneWriter) reverseHead(cfg ZoneConfig, zone ReverseZone, delegated []R
 	var origin [PTRNameLen]byte
 	name := zone.AppendName(origin[:0])
 	z.b = append(append(z.b, "; reverse zone for "...), zone.Prefix.String()...)
-	z.b = append(append(z.b, ' '), writtenBy...)
+	z.b = append(z.b, " "+writtenBy...)
 	z.line()
 	z.str("$ORIGIN ", string(name))
 	z.soaAndNS(cfg)

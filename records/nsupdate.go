@@ -26,7 +26,7 @@ func (zs *ZoneSet) WriteNsupdate(w io.Writer, server string, part Part) error {
 	}
 	part = part.orBoth()
 	z := newZoneWriter(w)
-	z.str("; nsupdate script ", writtenBy, "; apply with: nsupdate -k KEYFILE THIS-FILE")
+	z.str("; nsupdate script " + writtenBy + "; apply with: nsupdate -k KEYFILE THIS-FILE")
 	if server != "" {
 		z.str("server ", server)
 	}

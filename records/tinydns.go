@@ -47,7 +47,7 @@ func (zs *ZoneSet) WriteTinydns(w io.Writer, opt TinydnsOptions) error {
 		}
 	}
 	z := newZoneWriter(w)
-	z.str("# tinydns data ", writtenBy)
+	z.str("# tinydns data " + writtenBy)
 	for _, fz := range forward {
 		z.tinySOA(zs, []byte(fz.Origin))
 	}
