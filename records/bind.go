@@ -114,7 +114,7 @@ func (z *zoneWriter) forwardZone(zs *ZoneSet, fz ForwardZone, include string) er
 // outside the delegated zones, owner names relative to $ORIGIN. It reads
 // the hosts once, in order, and allocates nothing for each.
 func (z *zoneWriter) reverseZone(zs *ZoneSet, rz ReverseZone, include string) error {
-	delegated := Delegated(rz, zs.Reverse)
+	delegated := delegatedBy(rz, zs.Reverse)
 	if err := z.reverseHead(zs.Config, rz, delegated, include); err != nil {
 		return err
 	}

@@ -70,7 +70,7 @@ func reverseJSON(zs *ZoneSet) []jsonZone {
 	out := []jsonZone{}
 	for _, z := range zs.Reverse {
 		jz := jsonZone{Zone: z.Name(), Prefix: z.Prefix.String(), Delegated: []string{}, Records: []jsonRR{}}
-		delegated := Delegated(z, zs.Reverse)
+		delegated := delegatedBy(z, zs.Reverse)
 		for _, d := range delegated {
 			jz.Delegated = append(jz.Delegated, d.Name())
 		}

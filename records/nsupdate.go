@@ -75,7 +75,7 @@ func (zs *ZoneSet) WriteNsupdate(w io.Writer, server string, part Part) error {
 func (z *zoneWriter) reverseUpdates(zs *ZoneSet) {
 	for _, zone := range zs.Reverse {
 		started := false
-		for h := range inZone(zone, Delegated(zone, zs.Reverse), slices.Values(zs.Hosts)) {
+		for h := range inZone(zone, delegatedBy(zone, zs.Reverse), slices.Values(zs.Hosts)) {
 			if !started {
 				var origin [PTRNameLen]byte
 				z.str("zone ", string(zone.AppendName(origin[:0])))

@@ -98,9 +98,9 @@ func ReverseZonesOf(a *plan.Allocation, splitAt int) ([]ReverseZone, error) {
 	return zones, nil
 }
 
-// Delegated returns the zones of all that lie directly inside z: the cuts
-// z delegates to zones of their own.
-func Delegated(z ReverseZone, all []ReverseZone) []ReverseZone {
+// delegatedBy returns the zones of all that lie directly inside z: the
+// cuts z delegates to zones of their own.
+func delegatedBy(z ReverseZone, all []ReverseZone) []ReverseZone {
 	var out []ReverseZone
 	for _, c := range all {
 		if c.Prefix.Bits() > z.Prefix.Bits() && z.Prefix.Contains(c.Prefix.Addr()) && !insideAny(c.Prefix, all, z) {
