@@ -180,6 +180,14 @@ func TestSurveyNamed(t *testing.T) {
 	}
 	wg.Wait()
 	for i, d := range sample {
+		// A quiet domain's servers never answer. Survey asked first and
+		// timed out; by the time dig asks, BIND may have given up on them
+		// too and cached the failure (servfail-ttl), so dig may see
+		// SERVFAIL at once. Which one dig gets depends on the machine's
+		// load, not on Survey.
+		if strings.HasPrefix(d, "quiet-") && digRows[i].Status == live.ServFail {
+			digRows[i].Status = live.Timeout
+		}
 		assert.Equal(t, digRows[i], comparable(got[d]), "dig and Survey differ on %s", d)
 	}
 }
