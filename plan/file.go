@@ -281,12 +281,14 @@ func (d *decoder) prefix(n *yaml.Node, key string) netip.Prefix {
 	return p
 }
 
+// hostname reads a fully qualified hostname, such as the plan's domain,
+// whether or not it ends in '.'.
 func (d *decoder) hostname(n *yaml.Node, key string) string {
 	s, ok := d.str(n, key)
 	if !ok {
 		return ""
 	}
-	if err := CheckHostname(s); err != nil {
+	if err := checkFQDN(s); err != nil {
 		d.errorf(n, "%s: %v", key, err)
 		return ""
 	}
@@ -370,11 +372,11 @@ func (d *decoder) contact(n *yaml.Node) string {
 		// dots escaped (RFC 1035 §8): keep it to characters that need no
 		// other escape in a zone file.
 		name = strings.ReplaceAll(local, ".", `\.`) + "." + domain
-		if err := CheckHostname(domain); err != nil || !mailLocal(local) {
+		if err := checkFQDN(domain); err != nil || !mailLocal(local) {
 			d.errorf(n, "contact %q is not a mail address or domain name; write hostmaster@example.com or hostmaster.example.com.", s)
 			return ""
 		}
-	} else if err := CheckHostname(s); err != nil {
+	} else if err := checkFQDN(s); err != nil {
 		d.errorf(n, "contact: %v", err)
 		return ""
 	}
@@ -510,48 +512,26 @@ func (d *decoder) spfPolicy(n *yaml.Node) string {
 	return ""
 }
 
-// spfDomain reads a domain name for an include: dot-separated labels of
-// letters, digits, '-' and '_' (SPF includes often start with _spf), at
-// least two of them, the last not all digits (RFC 7208 §7.1 toplabel).
-// The trailing dot is dropped, as SPF records write names without it.
+// includeRules are the rules of an include's domain: a hostname's, with
+// '_' allowed (SPF includes often start with _spf), fully qualified, its
+// top-level label not all digits (RFC 7208 §7.1 toplabel).
+var includeRules = NameRules{What: "include", Underscore: true, Hyphens: true, NumericTop: true, Qualified: true}
+
+// spfDomain reads a domain name for an include: includeRules, and at
+// least two labels. The trailing dot is dropped, as SPF records write
+// names without it.
 func (d *decoder) spfDomain(n *yaml.Node) (string, bool) {
 	s, ok := d.str(n, "include")
 	if !ok {
 		return "", false
 	}
 	name := strings.TrimSuffix(s, ".")
-	labels := strings.Split(name, ".")
-	var why string
-	switch {
-	case name == "":
-		why = "is empty"
-	case len(name) > 253:
-		why = fmt.Sprintf("is %d octets long; the limit is 253", len(name))
-	case len(labels) < 2:
-		why = "is a single label; write the full name, e.g. _spf.esp.example.net"
+	if err := includeRules.Check(s); err != nil {
+		d.errorf(n, "%v", err)
+		return "", false
 	}
-	for i, l := range labels {
-		if why != "" {
-			break
-		}
-		switch {
-		case l == "":
-			why = "has an empty label"
-		case len(l) > 63:
-			why = fmt.Sprintf("has label %q of %d octets; the limit is 63", l, len(l))
-		case l[0] == '-' || l[len(l)-1] == '-':
-			why = fmt.Sprintf("has label %q that starts or ends with '-'", l)
-		case i == len(labels)-1 && strings.Trim(l, "0123456789") == "":
-			why = fmt.Sprintf("ends in the all-digit label %q; an include names a domain, not an address", l)
-		}
-		for _, c := range []byte(l) {
-			if why == "" && !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				why = fmt.Sprintf("contains %q; use letters, digits, '-' and '_'", rune(c))
-			}
-		}
-	}
-	if why != "" {
-		d.errorf(n, "include %q %s", s, why)
+	if !strings.Contains(name, ".") {
+		d.errorf(n, "include %q is a single label; write the full name, e.g. _spf.esp.example.net", s)
 		return "", false
 	}
 	return name, true

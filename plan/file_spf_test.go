@@ -165,11 +165,11 @@ var spfErrorTests = []struct {
     - _SPF.ESP.example.net.
 `,
 		want: `plan.yaml:4:7: include "esp" is a single label; write the full name, e.g. _spf.esp.example.net
-plan.yaml:5:7: include "_spf..example.net" has an empty label
-plan.yaml:6:7: include "_spf.exa mple.net" contains ' '; use letters, digits, '-' and '_'
-plan.yaml:7:7: include "-spf.example.net" has label "-spf" that starts or ends with '-'
-plan.yaml:8:7: include "192.0.2.1" ends in the all-digit label "1"; an include names a domain, not an address
-plan.yaml:9:7: include "%{i}._spf.example.net" contains '%'; use letters, digits, '-' and '_'
+plan.yaml:5:7: include "_spf..example.net": empty label at offset 5
+plan.yaml:6:7: include "_spf.exa mple.net": space at offset 8 is not allowed in a name
+plan.yaml:7:7: include "-spf.example.net": label "-spf" at offset 0 starts or ends with '-' (RFC 952; RFC 1123 §2.1)
+plan.yaml:8:7: include "192.0.2.1": the top-level label "1" is all digits, so the name reads like an address (RFC 1123 §2.1; RFC 3696 §2)
+plan.yaml:9:7: include "%{i}._spf.example.net": character '%' at offset 0 is not allowed; use letters, digits, '-' and '_'
 plan.yaml:11:7: include _SPF.ESP.example.net is listed twice`,
 	},
 	{
@@ -179,8 +179,8 @@ plan.yaml:11:7: include _SPF.ESP.example.net is listed twice`,
     - ` + strings.Repeat("a", 64) + `.example.net
     - ` + strings.Repeat("abcdefghi.", 26) + `net
 `,
-		want: `plan.yaml:4:7: include "` + strings.Repeat("a", 64) + `.example.net" has label "` + strings.Repeat("a", 64) + `" of 64 octets; the limit is 63
-plan.yaml:5:7: include "` + strings.Repeat("abcdefghi.", 26) + `net" is 263 octets long; the limit is 253`,
+		want: `plan.yaml:4:7: include "` + strings.Repeat("a", 64) + `.example.net": label "` + strings.Repeat("a", 64) + `" at offset 0 is 64 octets long; the limit is 63 (RFC 1035 §2.3.4)
+plan.yaml:5:7: include "` + strings.Repeat("abcdefghi.", 26) + `net": the name is 265 octets long in wire form; the limit is 255 (RFC 1035 §2.3.4)`,
 	},
 	{
 		name: "ip4 networks",

@@ -489,7 +489,7 @@ subnets:
     size: 64
     hosts: [{name: "www IN A 192.0.2.1"}]
 `,
-		want: `plan.yaml:6:20: name: hostname "www IN A 192.0.2.1": character ' ' at offset 3 is not allowed; use letters, digits and '-'`,
+		want: `plan.yaml:6:20: name: hostname "www IN A 192.0.2.1": space at offset 3 is not allowed in a name`,
 	},
 	{
 		name: "host name with a semicolon",
@@ -500,7 +500,7 @@ subnets:
     size: 64
     hosts: [{name: "www;x"}]
 `,
-		want: `plan.yaml:6:20: name: hostname "www;x": character ';' at offset 3 is not allowed; use letters, digits and '-'`,
+		want: `plan.yaml:6:20: name: hostname "www;x": ';', which starts a zone file comment, at offset 3 is not allowed in a name`,
 	},
 	{
 		name: "host name with a quote",
@@ -511,7 +511,7 @@ subnets:
     size: 64
     hosts: [{name: 'www"x'}]
 `,
-		want: `plan.yaml:6:20: name: hostname "www\"x": character '"' at offset 3 is not allowed; use letters, digits and '-'`,
+		want: `plan.yaml:6:20: name: hostname "www\"x": '"', which quotes zone file text, at offset 3 is not allowed in a name`,
 	},
 	{
 		name: "host name too long with the domain",
@@ -529,14 +529,30 @@ subnets:
 		in: `prefix: 2001:db8:d6::/48
 domain: "example.com. IN NS"
 `,
-		want: `plan.yaml:2:9: domain: hostname "example.com. IN NS": character ' ' at offset 12 is not allowed; use letters, digits and '-'`,
+		want: `plan.yaml:2:9: domain: hostname "example.com. IN NS": space at offset 12 is not allowed in a name`,
 	},
 	{
 		name: "nameserver with a semicolon",
 		in: `prefix: 2001:db8:d6::/48
 nameservers: ["ns1.example.com;"]
 `,
-		want: `plan.yaml:2:15: nameserver: hostname "ns1.example.com;": character ';' at offset 15 is not allowed; use letters, digits and '-'`,
+		want: `plan.yaml:2:15: nameserver: hostname "ns1.example.com;": ';', which starts a zone file comment, at offset 15 is not allowed in a name`,
+	},
+	{
+		// A domain is fully qualified, dot or not: its last label is the
+		// top-level one, never all digits (RFC 1123 §2.1; RFC 3696 §2).
+		name: "domain with an all-digit top-level label",
+		in: `prefix: 2001:db8:d6::/48
+domain: example.123
+`,
+		want: `plan.yaml:2:9: domain: hostname "example.123": the top-level label "123" is all digits, so the name reads like an address (RFC 1123 §2.1; RFC 3696 §2)`,
+	},
+	{
+		name: "contact in an all-digit top-level domain",
+		in: `prefix: 2001:db8:d6::/48
+contact: hostmaster@192.0.2.1
+`,
+		want: `plan.yaml:2:10: contact "hostmaster@192.0.2.1" is not a mail address or domain name; write hostmaster@example.com or hostmaster.example.com.`,
 	},
 	{
 		name: "nameserver with a single label",
@@ -929,7 +945,7 @@ subnets:
 	want := []string{
 		`plan.yaml:3:6: ttl must be a whole number, not "soon"`,
 		`plan.yaml:8:9: host "mta1" uses scheme eui64, which needs mac`,
-		`plan.yaml:9:16: name: hostname "mta 2": character ' ' at offset 3 is not allowed; use letters, digits and '-'`,
+		`plan.yaml:9:16: name: hostname "mta 2": space at offset 3 is not allowed in a name`,
 		`plan.yaml:12:5: unknown key "colour" in a subnet; known keys: name, size, purpose, id, prefix, allocation, gateway, reserved, subnets, hosts, links`,
 		`plan.yaml:6:11: subnet "mail": size /65 is longer than /64; every LAN is a /64 (RFC 7421), and point-to-point /127s go in links of a p2p /64`,
 		`plan.yaml:5:5: subnet "mail": hosts and links need a /64 subnet (RFC 7421), not a /65; put them in a /64 subnet inside it`,

@@ -29,7 +29,7 @@ func DNSBLName(a netip.Addr, zone string) (string, error) {
 	if zone == "" || zone == "." {
 		return "", fmt.Errorf("DNSBL zone %q is empty; want a list zone such as zen.spamhaus.org", zone)
 	}
-	if err := checkName(zone, dnsblRules); err != nil {
+	if err := dnsblRules.Check(zone); err != nil {
 		return "", err
 	}
 	name := AppendDNSBLName(make([]byte, 0, dnsblPrefixLen(a)+len(zone)+1), a, zone)

@@ -258,7 +258,7 @@ func PublishesFCrDNS(p *plan.Plan, h Host) bool {
 // unquoted on a zone file line.
 func checkIncludeDir(dir string) error {
 	for i := 0; i < len(dir); i++ {
-		if c := dir[i]; c <= ' ' || c >= 0x7f || zoneSpecial(c) != "" && c != '@' && c != '$' {
+		if c := dir[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`;"\()`, c) >= 0 { // a comment, quotes, an escape, a continuation
 			return fmt.Errorf("include directory %q: character %q at offset %d cannot be written into a zone file's $INCLUDE line", dir, rune(c), i)
 		}
 	}
