@@ -462,16 +462,9 @@ func (d *decoder) spf(n *yaml.Node) SPFSettings {
 				}
 			}
 		case "policy":
-			s.Policy = d.spfPolicy(v)
+			s.Policy = d.spfSetting(v, key)
 		case "scope":
-			if sc, ok := d.str(v, key); ok {
-				switch SPFScope(sc) {
-				case SPFScopeHosts, SPFScopeStreams:
-					s.Scope = SPFScope(sc)
-				default:
-					d.errorf(v, "scope %q is not one of hosts, streams; hosts lists each sending address, streams the /64 of each mail subnet with senders", sc)
-				}
-			}
+			s.Scope = SPFScope(d.spfSetting(v, key))
 		case "ip4":
 			for _, in := range d.list(v, key) {
 				if p, ok := d.ipv4Net(in); ok {
@@ -493,23 +486,48 @@ func (d *decoder) spf(n *yaml.Node) SPFSettings {
 	return s
 }
 
-// spfPolicy reads the policy: the all that ends the record.
-func (d *decoder) spfPolicy(n *yaml.Node) string {
-	s, ok := d.str(n, "policy")
-	if !ok {
+// spfSetting reads the policy (the all that ends the record) or the
+// scope, as spfProblem allows.
+func (d *decoder) spfSetting(n *yaml.Node, key string) string {
+	s, ok := d.str(n, key)
+	if why := spfProblem(key, s); ok && why != "" {
+		d.errorf(n, "%s", why)
 		return ""
 	}
-	switch s {
-	case "-all", "~all":
-		return s
-	case "+all", "all":
-		d.errorf(n, "policy %q authorizes every address on the Internet to send mail as the domain (RFC 7208 §5.1); use -all or ~all", s)
-	case "?all":
-		d.errorf(n, "policy \"?all\" is neutral: receivers treat mail from unlisted addresses as if there were no SPF record (RFC 7208 §8.2); use -all or ~all")
+	return s
+}
+
+// spfProblem says why value cannot be the spf setting key, "policy" or
+// "scope", or is "". The record ends in -all or ~all, never in an all
+// that lets any address pass; the scope is hosts or streams.
+func spfProblem(key, value string) string {
+	var why string
+	switch {
+	case key == "scope" && (value == string(SPFScopeHosts) || value == string(SPFScopeStreams)),
+		key == "policy" && (value == "-all" || value == "~all"):
+		return ""
+	case key == "scope":
+		why = "is not one of hosts, streams; hosts lists each sending address, streams the /64 of each mail subnet with senders"
+	case value == "+all" || value == "all":
+		why = "authorizes every address on the Internet to send mail as the domain (RFC 7208 §5.1); use -all or ~all"
+	case value == "?all":
+		why = "is neutral: receivers treat mail from unlisted addresses as if there were no SPF record (RFC 7208 §8.2); use -all or ~all"
 	default:
-		d.errorf(n, "policy %q is not one of -all, ~all", s)
+		why = "is not one of -all, ~all"
 	}
-	return ""
+	return fmt.Sprintf("%s %q %s", key, value, why)
+}
+
+// checkSPF reports what the plan file refuses in spf settings built in
+// code, at s.Pos: a policy other than -all or ~all, a scope other than
+// hosts or streams. The empty policy and scope are the defaults.
+func (d *decoder) checkSPF(s SPFSettings) {
+	if why := spfProblem("policy", s.Policy); s.Policy != "" && why != "" {
+		d.errs = append(d.errs, &Error{Pos: s.Pos, Msg: "spf " + why})
+	}
+	if why := spfProblem("scope", string(s.Scope)); s.Scope != "" && why != "" {
+		d.errs = append(d.errs, &Error{Pos: s.Pos, Msg: "spf " + why})
+	}
 }
 
 // includeRules are the rules of an include's domain: a hostname's, with

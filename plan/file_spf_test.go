@@ -256,6 +256,41 @@ func TestParseFileSPFJSON(t *testing.T) {
 		IPv4: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, Pos: Pos{"plan.json", 2, 9}}, p.SPF)
 }
 
+// TestValidateSPF checks that Allocate refuses spf settings built in
+// code that the plan file refuses, with the file's words, at the
+// settings' position.
+func TestValidateSPF(t *testing.T) {
+	pos := Pos{File: "plan.yaml", Line: 25, Col: 3}
+	for _, tt := range []struct {
+		name string
+		s    SPFSettings
+		want string
+	}{
+		{name: "defaults", s: SPFSettings{}},
+		{name: "softfail, hosts", s: SPFSettings{Policy: "~all", Scope: SPFScopeHosts}},
+		{name: "fail, streams", s: SPFSettings{Policy: "-all", Scope: SPFScopeStreams}},
+		{name: "pass", s: SPFSettings{Policy: "+all", Pos: pos},
+			want: `plan.yaml:25:3: spf policy "+all" authorizes every address on the Internet to send mail as the domain (RFC 7208 §5.1); use -all or ~all`},
+		{name: "neutral", s: SPFSettings{Policy: "?all", Pos: pos},
+			want: `plan.yaml:25:3: spf policy "?all" is neutral: receivers treat mail from unlisted addresses as if there were no SPF record (RFC 7208 §8.2); use -all or ~all`},
+		{name: "unknown policy and scope", s: SPFSettings{Policy: "reject", Scope: "subnets", Pos: pos},
+			want: `plan.yaml:25:3: spf policy "reject" is not one of -all, ~all
+plan.yaml:25:3: spf scope "subnets" is not one of hosts, streams; hosts lists each sending address, streams the /64 of each mail subnet with senders`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &Plan{Prefix: netip.MustParsePrefix("2001:db8:d6::/48"), Domain: "example.com", SPF: tt.s}
+			_, err := Allocate(p, nil)
+			if tt.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.EqualError(t, err, tt.want)
+			var pe *Error
+			assert.ErrorAs(t, err, &pe)
+		})
+	}
+}
+
 // FuzzParseFileSPF seeds the plan file fuzzer's checks with spf settings.
 func FuzzParseFileSPF(f *testing.F) {
 	for _, tt := range spfErrorTests {
@@ -275,6 +310,7 @@ func FuzzParseFileSPF(f *testing.F) {
 		s := p.SPF
 		assert.Contains(t, []string{"", "-all", "~all"}, s.Policy)
 		assert.Contains(t, []SPFScope{"", SPFScopeHosts, SPFScopeStreams}, s.Scope)
+		assert.NoError(t, (&Plan{Prefix: netip.MustParsePrefix("2001:db8:d6::/48"), SPF: s}).Validate(), "what the file takes, Validate takes")
 		for _, n := range s.IPv4 {
 			assert.True(t, n.Addr().Is4() && n.Masked() == n, "ip4 %s", n)
 		}

@@ -4,7 +4,9 @@ import "errors"
 
 // Validate reports, for a plan built in code, the problems ParseFile
 // reports for a plan file: names that would break the lock file or a
-// zone, duplicates, sizes and pins that cannot fit. Allocate calls it.
+// zone, duplicates, sizes and pins that cannot fit, spf settings the file
+// would refuse. Allocate calls it, so that an Allocation's plan is one a
+// plan file could have given.
 func (p *Plan) Validate() error {
 	d := &decoder{}
 	if !p.Prefix.IsValid() || !p.Prefix.Addr().Is6() || p.Prefix.Addr().Is4In6() || p.Prefix.Bits() > 64 {
@@ -28,5 +30,6 @@ func (p *Plan) Validate() error {
 		}
 	}
 	d.checkHostNames(p)
+	d.checkSPF(p.SPF)
 	return errors.Join(d.errs...)
 }

@@ -22,8 +22,10 @@ import (
 // to see what changed.
 //
 // The record lists addresses only, never a or mx, so it costs receivers
-// no DNS lookups of its own (RFC 7208 §4.6.4). Errors are *plan.Error
-// values at the place in the plan that caused them, joined.
+// no DNS lookups of its own (RFC 7208 §4.6.4). The spf settings are
+// those of a validated plan (plan.Allocate refuses a policy or scope the
+// plan file would not take). Errors are *plan.Error values at the place
+// in the plan that caused them, joined.
 func Build(a *plan.Allocation) (*Record, error) {
 	var errs []error
 	nets, err := Networks(a)
@@ -31,10 +33,6 @@ func Build(a *plan.Allocation) (*Record, error) {
 		errs = append(errs, err)
 	}
 	s := a.Plan.SPF
-	all, err := policy(s)
-	if err != nil {
-		errs = append(errs, err)
-	}
 	var old *Record
 	if s.Existing != "" {
 		if old, err = Parse(s.Existing); err != nil {
@@ -46,23 +44,20 @@ func Build(a *plan.Allocation) (*Record, error) {
 	}
 	r, _ := Merge(old, nets, s.Include)
 	if !hasKind(r, All) && !hasKind(r, Redirect) {
-		r.Terms = append(r.Terms, all)
+		r.Terms = append(r.Terms, policy(s))
 		setOffsets(r)
 	}
 	return r, nil
 }
 
-// policy returns the all term the settings ask for.
-func policy(s plan.SPFSettings) (Term, error) {
-	t := Term{Kind: All, Qualifier: QualifierFail}
-	switch s.Policy {
-	case "", "-all":
-	case "~all":
-		t.Qualifier = QualifierSoftfail
-	default:
-		return t, &plan.Error{Pos: s.Pos, Msg: fmt.Sprintf("spf policy %q is not one of -all, ~all", s.Policy)}
+// policy returns the all term the settings ask for: softfail for "~all",
+// fail otherwise. The policy is as plan validation left it, "", "-all"
+// or "~all"; any other is taken as the strictest.
+func policy(s plan.SPFSettings) Term {
+	if s.Policy == "~all" {
+		return Term{Kind: All, Qualifier: QualifierSoftfail}
 	}
-	return t, nil
+	return Term{Kind: All, Qualifier: QualifierFail}
 }
 
 func hasKind(r *Record, k Kind) bool {
@@ -86,15 +81,11 @@ func hasKind(r *Record, k Kind) bool {
 //
 // The spf settings' ip4 networks are added. A sending host without an
 // address is an error wherever its own address is needed (plan
-// validation already refuses dynamic senders).
+// validation already refuses dynamic senders). The scope is as plan
+// validation left it: "", streams or hosts.
 func Networks(a *plan.Allocation) ([]netip.Prefix, error) {
 	s := a.Plan.SPF
 	var errs []error
-	switch s.Scope {
-	case "", plan.SPFScopeStreams, plan.SPFScopeHosts:
-	default:
-		errs = append(errs, &plan.Error{Pos: s.Pos, Msg: fmt.Sprintf("spf scope %q is not one of hosts, streams", s.Scope)})
-	}
 	subnets := make(map[string]plan.SubnetAlloc, len(a.Subnets))
 	for _, sa := range a.Subnets {
 		subnets[sa.Path] = sa
