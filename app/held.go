@@ -1,8 +1,8 @@
 package app
 
 import (
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -23,87 +23,28 @@ func (d *Doc) Held() []plan.Entry {
 		return d.Alloc.Held
 	}
 	if d.heldRev != d.Rev {
-		d.held, d.heldRev = heldBy(d.lock, d.Plan), d.Rev
+		d.held, d.heldRev = d.lock.Held(d.Plan), d.Rev
 	}
 	return d.held
 }
 
-// heldBy returns the entries of lock that p does not name, in lock order.
-func heldBy(lock *plan.Lock, p *plan.Plan) []plan.Entry {
-	type key struct {
-		kind plan.Kind
-		path string
-	}
-	named := map[key]bool{}
-	var walk func(parent string, subnets []*plan.Subnet)
-	walk = func(parent string, subnets []*plan.Subnet) {
-		for _, s := range subnets {
-			path := joinPath(parent, s.Name)
-			named[key{plan.KindSubnet, path}] = true
-			for _, h := range s.Hosts {
-				named[key{plan.KindHost, joinPath(path, h.Name)}] = true
-			}
-			for _, l := range s.Links {
-				named[key{plan.KindLink, joinPath(path, l.Name)}] = true
-			}
-			walk(path, s.Subnets)
-		}
-	}
-	walk("", p.Subnets)
-	var out []plan.Entry
-	for _, e := range lock.Entries() {
-		if !named[key{e.Kind, e.Path}] {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-func joinPath(parent, name string) string {
-	if parent == "" {
-		return name
-	}
-	return parent + "/" + name
-}
-
 // Release frees a held entry and all held below it, as ip6plan release
-// does, and plans again: their space may go to new entries. Only what the
-// plan no longer names can be released, so nothing it names moves.
+// does (plan.Lock.ReleaseHeld), and plans again: their space may go to
+// new entries. An entry the plan still has is not released, so nothing it
+// names moves.
 func (d *Doc) Release(path string) error {
-	under := func(p string) bool { return p == path || strings.HasPrefix(p, path+"/") }
-	isHeld := false
-	for _, e := range d.Held() {
-		isHeld = isHeld || e.Path == path
-	}
-	if !isHeld {
+	if d.Held() == nil {
 		return fmt.Errorf("%q is not held by the lock", path)
 	}
-	for _, e := range namedInLock(d) {
-		if under(e) {
-			return fmt.Errorf("%q is in the plan too, as another kind of entry: rename one of them", e)
-		}
+	_, err := d.lock.ReleaseHeld(d.Plan, path)
+	if errors.Is(err, plan.ErrInPlan) {
+		return fmt.Errorf("%q is in the plan too: releasing it would hand its addresses to the next entry that needs space; rename or remove it in the plan first", path)
 	}
-	if _, err := d.lock.Release(path); err != nil {
+	if err != nil {
 		return err
 	}
 	d.replan()
 	return nil
-}
-
-// namedInLock returns the paths of the lock's entries that the plan
-// names: the ones a release must not take with it.
-func namedInLock(d *Doc) []string {
-	held := map[plan.Entry]bool{}
-	for _, e := range d.Held() {
-		held[e] = true
-	}
-	var out []string
-	for _, e := range d.lock.Entries() {
-		if !held[e] {
-			out = append(out, e.Path)
-		}
-	}
-	return out
 }
 
 // maxHeldShown bounds the held entries the summary lists.
@@ -118,18 +59,7 @@ func (c *Editor) renderHeld() app.UI {
 	if len(held) == 0 {
 		return nil
 	}
-	heldSubnets := map[string]bool{}
-	for _, e := range held {
-		if e.Kind == plan.KindSubnet {
-			heldSubnets[e.Path] = true
-		}
-	}
-	var top []plan.Entry
-	for _, e := range held {
-		if !insideHeld(e.Path, heldSubnets) {
-			top = append(top, e)
-		}
-	}
+	top := plan.OutermostHeld(held)
 	shown := top[:min(len(top), maxHeldShown)]
 	return app.Div().Class("held").ID("held").Body(
 		app.H3().Text(fmt.Sprintf("Held by the lock (%d)", len(top))),
@@ -155,14 +85,4 @@ func (c *Editor) renderHeld() app.UI {
 		}),
 		app.If(c.heldErr != "" && c.heldErrRev == c.Doc.Rev, func() app.UI { return app.P().Class("err").Text(c.heldErr) }),
 	)
-}
-
-// insideHeld reports whether path lies below a held subnet.
-func insideHeld(path string, heldSubnets map[string]bool) bool {
-	for i := strings.LastIndexByte(path, '/'); i > 0; i = strings.LastIndexByte(path[:i], '/') {
-		if heldSubnets[path[:i]] {
-			return true
-		}
-	}
-	return false
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
@@ -254,11 +255,11 @@ func (g *planGen) step(p *Plan, lock *Lock, a *Allocation) (desc string, renumbe
 			return "nothing", nil, next
 		}
 		h := a.Held[g.r.IntN(len(a.Held))]
-		release := next.Release
-		if h.Kind == KindVacated { // its entry may still be in the plan
-			release = next.ReleaseVacated
-		}
-		if _, err := release(h.Path); err != nil {
+		_, err := next.ReleaseHeld(p, h.Path) // as ip6plan release does
+		switch {
+		case errors.Is(err, ErrInPlan): // a host now dynamic keeps its old address held
+			return "nothing", nil, next
+		case err != nil:
 			panic(err)
 		}
 		return "release " + h.Path, nil, next
@@ -333,6 +334,7 @@ func TestEditsNeverMoveAllocations(t *testing.T) {
 				continue
 			}
 			checkInvariants(t, b)
+			checkHeld(t, next, p, b, "seed %d after %q", seed, history)
 			back, err := ParseLock("plan.lock", b.Lock.Bytes())
 			require.NoError(t, err, "seed %d after %q: the new lock is sound", seed, history)
 			require.Empty(t, Diff(b.Lock, back))

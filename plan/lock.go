@@ -228,22 +228,32 @@ func (l *Lock) Release(path string) ([]Entry, error) {
 	return l.release(path, func(Entry) bool { return true })
 }
 
-// ReleaseVacated removes only the space that the entry at path, or any
+// releaseVacated removes only the space that the entry at path, or any
 // entry below it, left behind when it was renumbered or shrunk, with the
 // held entries that lie in it (removed hosts of a subnet that moved
-// away): it is the release for an entry the plan still has.
-func (l *Lock) ReleaseVacated(path string) ([]Entry, error) {
+// away): it is the release for an entry the plan still has (ReleaseHeld).
+func (l *Lock) releaseVacated(path string) ([]Entry, error) {
 	var space []netip.Prefix
-	for _, e := range l.list {
-		if e.Kind == KindVacated && under(e.Path, path) {
+	for i := range l.Len() {
+		if e := l.list[i]; e.Kind == KindVacated && under(e.Path, path) {
 			space = append(space, e.Prefix)
 		}
 	}
 	return l.release(path, func(e Entry) bool {
-		return e.Kind == KindVacated || slices.ContainsFunc(space, func(v netip.Prefix) bool {
-			return v.Bits() <= e.Prefix.Bits() && v.Contains(e.Prefix.Addr())
-		})
+		for _, v := range space {
+			if v.Bits() <= e.Prefix.Bits() && v.Contains(e.Prefix.Addr()) {
+				return true
+			}
+		}
+		return e.Kind == KindVacated
 	})
+}
+
+// Has reports whether l has e: an entry of its kind and path, at its
+// prefix.
+func (l *Lock) Has(e Entry) bool {
+	got, ok := l.get(keyOf(e))
+	return ok && got == e
 }
 
 func (l *Lock) release(path string, which func(Entry) bool) ([]Entry, error) {

@@ -527,10 +527,10 @@ func TestLockRename(t *testing.T) {
 	assert.EqualError(t, l.Rename("c", "ab"), "cannot rename c to ab: the lock already has subnet 2001:db8:d6:1::/64 ab")
 	assert.EqualError(t, l.Rename("x", "y"), `the lock has no entry "x"`)
 
-	gone, err := l.ReleaseVacated("c")
+	gone, err := l.releaseVacated("c")
 	require.NoError(t, err)
 	assert.Len(t, gone, 1)
-	_, err = l.ReleaseVacated("c")
+	_, err = l.releaseVacated("c")
 	assert.Error(t, err, "nothing vacated left")
 	assert.Equal(t, 3, l.Len())
 }

@@ -102,13 +102,7 @@ func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error)
 	for _, w := range a.Warnings {
 		fmt.Fprintf(stderr, "ip6plan: warning: %s\n", w)
 	}
-	vacated := map[plan.Entry]bool{} // space vacated before this run
-	for _, e := range old.Entries() {
-		if e.Kind == plan.KindVacated {
-			vacated[e] = true
-		}
-	}
-	if line := heldSummary(a.Held, vacated, f.file); line != "" {
+	if line := heldSummary(plan.OutermostHeld(a.Held), old, f.file); line != "" {
 		fmt.Fprintln(stderr, line)
 	}
 	for _, r := range a.Renames {
@@ -119,31 +113,18 @@ func (f *planFlags) load(c *cobra.Command) (*plan.Allocation, *plan.Lock, error)
 
 // heldSummary is the one line that tells the user, on every run, which
 // space the lock holds for entries gone from the plan and for space left
-// by moves before this run (vacated); space that this run's moves leave is
-// reported once they are accepted. An entry inside another held entry goes
-// with it and is not named. It is "" when nothing is held.
-func heldSummary(held []plan.Entry, vacated map[plan.Entry]bool, file string) string {
-	gone := map[string]bool{}
-	for _, e := range held {
-		if e.Kind != plan.KindVacated {
-			gone[e.Path] = true
-		}
-	}
-	inGone := func(path string) bool {
-		for i := strings.LastIndexByte(path, '/'); i > 0; i = strings.LastIndexByte(path, '/') {
-			if path = path[:i]; gone[path] {
-				return true
-			}
-		}
-		return false
-	}
+// by moves before this run (vacated: in the old lock); space that this
+// run's moves leave is reported once they are accepted. held lists the
+// entries a release names (plan.OutermostHeld). It is "" when nothing is
+// held.
+func heldSummary(held []plan.Entry, old *plan.Lock, file string) string {
 	var items, paths []string
 	for _, e := range held {
 		switch {
-		case e.Kind == plan.KindVacated && vacated[e]:
-			items = append(items, fmt.Sprintf("%s (left when %s moved or shrank)", e, e.Path))
-		case e.Kind != plan.KindVacated && !inGone(e.Path):
+		case e.Kind != plan.KindVacated:
 			items = append(items, fmt.Sprintf("%s (gone from the plan)", e))
+		case old.Has(e):
+			items = append(items, fmt.Sprintf("%s (left when %s moved or shrank)", e, e.Path))
 		default:
 			continue
 		}
@@ -421,14 +402,10 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 			}
 			var gone []plan.Entry
 			for _, p := range paths {
-				release := old.Release
-				if pl.Has(p) {
-					if !vacatedUnder(old, p) {
-						return &exitError{exitFindings, fmt.Errorf("%s is still in the plan; releasing it would hand its addresses to the next entry that needs space, so nothing was released. Remove it from the plan first (its space is then held until you release it), or, to move it, change the plan and run ip6plan plan -f %s --renumber %s", p, flags.file, p)}
-					}
-					release = old.ReleaseVacated
+				g, err := old.ReleaseHeld(pl, p)
+				if errors.Is(err, plan.ErrInPlan) {
+					return &exitError{exitFindings, fmt.Errorf("%s is still in the plan; releasing it would hand its addresses to the next entry that needs space, so nothing was released. Remove it from the plan first (its space is then held until you release it), or, to move it, change the plan and run ip6plan plan -f %s --renumber %s", p, flags.file, p)}
 				}
-				g, err := release(p)
 				if err != nil {
 					return fmt.Errorf("release %s: %w", p, err)
 				}
@@ -446,15 +423,4 @@ left behind when it was renumbered, if any, and otherwise exits 1.`,
 	flags.register(c)
 	flags.registerWait(c)
 	return c
-}
-
-// vacatedUnder reports whether the lock holds space vacated by the entry
-// at path or one below it.
-func vacatedUnder(l *plan.Lock, path string) bool {
-	for _, e := range l.Entries() {
-		if e.Kind == plan.KindVacated && (e.Path == path || strings.HasPrefix(e.Path, path+"/")) {
-			return true
-		}
-	}
-	return false
 }
