@@ -104,6 +104,9 @@ func Parse(src string) *Form {
 // a big plan is then not read a second time for its form.
 func FromDocument(src string, doc *yaml.Node) *Form {
 	f := &Form{src: src, lines: make([]int, 1, 1+strings.Count(src, "\n")), doc: *doc}
+	if strings.HasPrefix(src, "\ufeff") {
+		f.lines[0] = len("\ufeff") // yaml.v3 counts the columns of the first line after a byte order mark
+	}
 	for i := 0; i < len(src); i++ {
 		if src[i] == '\n' {
 			f.lines = append(f.lines, i+1)
@@ -117,11 +120,29 @@ func FromDocument(src string, doc *yaml.Node) *Form {
 		f.Err = "the plan must be a mapping of keys (prefix:, subnets:, ...); fix it in the text view"
 		return f
 	}
+	if flowStyle(root) {
+		// yaml.v3 reads "{}0:" as {} and drops the rest; so must not the form.
+		if end, _, err := f.match(f.at(root)); err != nil || !onlyComments(src[end:]) {
+			f.Err = "the text after the plan's closing brace is not YAML the form can edit; fix it in the text view"
+			return f
+		}
+	}
 	f.json = flowStyle(root) && len(root.Content) > 0 && root.Content[0].Style == yaml.DoubleQuotedStyle
 	f.Prefix = field("prefix", root, "prefix")
 	f.Domain = field("domain", root, "domain")
 	f.walk(root, "", 0)
 	return f
+}
+
+// onlyComments reports whether s holds nothing but white space and
+// comments.
+func onlyComments(s string) bool {
+	for _, line := range strings.Split(s, "\n") {
+		if t := strings.TrimLeft(line, " \t\r"); t != "" && t[0] != '#' {
+			return false
+		}
+	}
+	return true
 }
 
 func (f *Form) root() *yaml.Node {

@@ -83,7 +83,7 @@ func (f *Form) emptyNull(n *yaml.Node) bool {
 		return false
 	}
 	rest := f.src[f.at(n):]
-	for _, w := range []string{"~", "null", "Null", "NULL"} {
+	for _, w := range []string{"~", "null", "Null", "NULL", "&", "!"} { // an anchor or a tag is something too
 		if strings.HasPrefix(rest, w) {
 			return false
 		}
@@ -528,7 +528,7 @@ func (f *Form) flowAppend(n *yaml.Node, text string) (edit, error) {
 	if err != nil {
 		return edit{}, err
 	}
-	if len(n.Content) > 0 {
+	if len(n.Content) > 0 && f.src[last-1] != ',' { // no second comma after a trailing one
 		text = ", " + text
 	}
 	return edit{last, last, text}, nil

@@ -227,15 +227,18 @@ func TestFormSplice(t *testing.T) {
 	}
 }
 
+// refusedSplices are texts whose field id the splice cannot bound.
+var refusedSplices = []struct{ src, id string }{
+	{"prefix: 2001:db8::/48\nsubnets:\n  - name: a\n    purpose: |\n      mail\n", "s0.purpose"},
+	{"prefix: 2001:db8::/48\nsubnets:\n  - name: a\n    purpose: mail\n      and more\n", "s0.purpose"},
+	{"prefix: 2001:db8::/48\nsubnets:\n  - name: a\n    purpose: \"mail\n      x\"\n", "s0.purpose"},
+	{"prefix: 2001:db8::/48\nsubnets:\n  - name: &x a\n", "s0.name"},
+}
+
 // TestFormSpliceRefuses checks that text the splice cannot bound is an
 // error, not broken text.
 func TestFormSpliceRefuses(t *testing.T) {
-	for _, tc := range []struct{ src, id string }{
-		{"prefix: 2001:db8::/48\nsubnets:\n  - name: a\n    purpose: |\n      mail\n", "s0.purpose"},
-		{"prefix: 2001:db8::/48\nsubnets:\n  - name: a\n    purpose: mail\n      and more\n", "s0.purpose"},
-		{"prefix: 2001:db8::/48\nsubnets:\n  - name: a\n    purpose: \"mail\n      x\"\n", "s0.purpose"},
-		{"prefix: 2001:db8::/48\nsubnets:\n  - name: &x a\n", "s0.name"},
-	} {
+	for _, tc := range refusedSplices {
 		f := Parse(tc.src)
 		if err := f.Set(tc.id, "lan"); err == nil {
 			t.Errorf("%q: Set gave no error, text\n%s", tc.src, f.Text())
