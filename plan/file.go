@@ -522,11 +522,15 @@ func spfProblem(key, value string) string {
 // code, at s.Pos: a policy other than -all or ~all, a scope other than
 // hosts or streams. The empty policy and scope are the defaults.
 func (d *decoder) checkSPF(s SPFSettings) {
-	if why := spfProblem("policy", s.Policy); s.Policy != "" && why != "" {
-		d.errs = append(d.errs, &Error{Pos: s.Pos, Msg: "spf " + why})
+	if s.Policy != "" {
+		if why := spfProblem("policy", s.Policy); why != "" {
+			d.errs = append(d.errs, &Error{Pos: s.Pos, Msg: "spf " + why})
+		}
 	}
-	if why := spfProblem("scope", string(s.Scope)); s.Scope != "" && why != "" {
-		d.errs = append(d.errs, &Error{Pos: s.Pos, Msg: "spf " + why})
+	if s.Scope != "" {
+		if why := spfProblem("scope", string(s.Scope)); why != "" {
+			d.errs = append(d.errs, &Error{Pos: s.Pos, Msg: "spf " + why})
+		}
 	}
 }
 
