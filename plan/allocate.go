@@ -342,8 +342,41 @@ func (r *run) block(prefix, was netip.Prefix, mode ip6.Mode, path string, reserv
 			r.fail(res.Pos, "%v", err)
 		}
 	}
-	// Held and vacated space outside the block is kept free by the space
-	// the block vacated when it moved or shrank, which holds it.
+	r.takeHeld(o, prefix, path, pos)
+	moving, pinned, rest := r.placeLocked(o, prefix, was, first, end)
+	rest = r.placeMoving(o, prefix, was, moving, rest)
+	for _, i := range pinned {
+		pin, _, _ := r.pin(prefix, subnets[i].Subnet)
+		r.place(o, i, pin)
+	}
+	slices.Sort(rest) // in plan order, so that the same plan places the same way
+	r.placeRest(o, prefix, rest)
+	for i := first; i < end; i = r.subs[i].end { // then what is inside each
+		s, p := subnets[i].Subnet, subnets[i].Prefix
+		if !p.IsValid() {
+			continue
+		}
+		old := p
+		if e, ok := r.was(r.subs[i].was); ok {
+			old = e.Prefix
+		}
+		if p.Bits() < 64 { // even with no subnets left, held ones keep their space
+			r.block(p, old, s.Allocation, subnets[i].Path, s.Reserved, i+1, r.subs[i].end, s.Pos)
+		}
+		if p.Bits() == 64 {
+			r.hostsIn(i, p)
+			r.linksIn(i, p)
+		}
+	}
+}
+
+// takeHeld keeps what the block at path holds free: the space of its
+// removed subnets and the space its subnets vacated, then the /64 of each
+// removed host and link, and of each address vacated, where a /64 that
+// held them has become a larger block. Held and vacated space outside the
+// block is kept free by the space the block vacated when it moved or
+// shrank, which holds it.
+func (r *run) takeHeld(o *owners, prefix netip.Prefix, path string, pos Pos) {
 	for _, e := range r.heldUnder(KindSubnet, path) {
 		if inside(e.Prefix, prefix) {
 			if err := o.take(e.Prefix, label{`removed subnet %q (held by the lock until released)`, e.Path}); err != nil {
@@ -358,9 +391,8 @@ func (r *run) block(prefix, was netip.Prefix, mode ip6.Mode, path string, reserv
 			}
 		}
 	}
-	// Hosts and links of a /64 that has become a larger block keep their /64.
 	for _, e := range slices.Concat(r.heldUnder(KindHost, path), r.heldUnder(KindLink, path), r.heldUnder(KindVacated, path)) {
-		if p64 := netip.PrefixFrom(e.Prefix.Addr(), 64).Masked(); e.Prefix.Bits() > 64 && inside(p64, prefix) && a.IsFree(p64) {
+		if p64 := netip.PrefixFrom(e.Prefix.Addr(), 64).Masked(); e.Prefix.Bits() > 64 && inside(p64, prefix) && o.a.IsFree(p64) {
 			what := "removed " + e.Kind.String()
 			if e.Kind == KindVacated {
 				what = "the address left by"
@@ -368,10 +400,17 @@ func (r *run) block(prefix, was netip.Prefix, mode ip6.Mode, path string, reserv
 			o.take(p64, label{"the /64 of " + what + " %q (held by the lock until released)", e.Path})
 		}
 	}
-	var moving, pinned, rest []int
-	for i := first; i < end; i = r.subs[i].end {
+}
+
+// placeLocked places the block's subnets that stay where the old lock
+// has them, the ones whose size and pin still fit there, and returns the
+// others for the phases that follow: the locked subnets that moving
+// places, resized or pinned elsewhere; the new pinned ones; the rest.
+func (r *run) placeLocked(o *owners, prefix, was netip.Prefix, first, end int) (moving, pinned, rest []int) {
+	subnets, subs := r.a.Subnets, r.subs
+	for i := first; i < end; i = subs[i].end {
 		s := subnets[i].Subnet
-		old, locked := r.was(r.subs[i].was)
+		old, locked := r.was(subs[i].was)
 		if locked {
 			old.Prefix = shift(old.Prefix, was, prefix)
 		}
@@ -389,11 +428,17 @@ func (r *run) block(prefix, was netip.Prefix, mode ip6.Mode, path string, reserv
 			rest = append(rest, i)
 		}
 	}
-	// A locked subnet that was resized or pinned elsewhere stays where it
-	// was if it can: grown, it takes the block around its old space;
-	// shrunk, the start of it. What it leaves is taken here, so that
-	// nothing else in this run lands on addresses that may carry its
-	// reputation; moves records it as vacated.
+	return moving, pinned, rest
+}
+
+// placeMoving places the locked subnets that were resized or pinned
+// elsewhere, which stay where they were if they can: grown, one takes the
+// block around its old space; shrunk, the start of it. What it leaves is
+// taken here, so that nothing else in this run lands on addresses that
+// may carry its reputation; moves records it as vacated. It returns rest
+// with the subnets that cannot stay added, to be placed as new ones.
+func (r *run) placeMoving(o *owners, prefix, was netip.Prefix, moving, rest []int) []int {
+	subnets := r.a.Subnets
 	olds := make([]netip.Prefix, len(moving))
 	for k, i := range moving {
 		old, _ := r.was(r.subs[i].was)
@@ -407,7 +452,7 @@ func (r *run) block(prefix, was netip.Prefix, mode ip6.Mode, path string, reserv
 			at = netip.PrefixFrom(old.Prefix.Addr(), s.Size).Masked()
 		}
 		onOther := slices.ContainsFunc(olds, func(q netip.Prefix) bool { return q != old.Prefix && q.Overlaps(at) }) // another's old space
-		inPlace := at.Overlaps(old.Prefix) && !onOther && r.heldFits(subnets[i].Path, at) && (hasPin || a.IsFree(at))
+		inPlace := at.Overlaps(old.Prefix) && !onOther && r.heldFits(subnets[i].Path, at) && (hasPin || o.a.IsFree(at))
 		left := []netip.Prefix{old.Prefix}
 		if inPlace && old.Prefix.Bits() < at.Bits() {
 			left = ip6.Without(old.Prefix, at)
@@ -424,14 +469,16 @@ func (r *run) block(prefix, was netip.Prefix, mode ip6.Mode, path string, reserv
 			rest = append(rest, i)
 		}
 	}
-	for _, i := range pinned {
-		pin, _, _ := r.pin(prefix, subnets[i].Subnet)
-		r.place(o, i, pin)
-	}
-	slices.Sort(rest) // in plan order, so that the same plan places the same way
+	return rest
+}
+
+// placeRest places the new subnets at rest, in order, by the block's
+// allocation mode.
+func (r *run) placeRest(o *owners, prefix netip.Prefix, rest []int) {
+	subnets := r.a.Subnets
 	for _, i := range rest {
 		s := subnets[i].Subnet
-		p, err := a.Next(s.Size)
+		p, err := o.a.Next(s.Size)
 		if err != nil && !errors.Is(err, ip6.ErrExhausted) {
 			r.fail(s.Pos, "subnet %q: %v", subnets[i].Path, err)
 			continue
@@ -443,23 +490,6 @@ func (r *run) block(prefix, was netip.Prefix, mode ip6.Mode, path string, reserv
 		}
 		subnets[i].Prefix = p
 		o.kids = append(o.kids, i)
-	}
-	for i := first; i < end; i = r.subs[i].end {
-		s, p := subnets[i].Subnet, subnets[i].Prefix
-		if !p.IsValid() {
-			continue
-		}
-		old := p
-		if e, ok := r.was(r.subs[i].was); ok {
-			old = e.Prefix
-		}
-		if p.Bits() < 64 { // even with no subnets left, held ones keep their space
-			r.block(p, old, s.Allocation, subnets[i].Path, s.Reserved, i+1, r.subs[i].end, s.Pos)
-		}
-		if p.Bits() == 64 {
-			r.hostsIn(i, p)
-			r.linksIn(i, p)
-		}
 	}
 }
 

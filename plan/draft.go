@@ -174,29 +174,16 @@ func (d *Draft) edit(data []byte) (p *Plan, err error, ok bool) {
 }
 
 // splice reads data's text of the items of sp in place of the old ones, if
-// that reads as the whole text would.
+// that reads as the whole text would: it reads the new items alone, fits
+// them into the decoder's plan and the document, moves what follows
+// them, and checks the whole plan again.
 func (d *Draft) splice(sp span, data []byte) (p *Plan, err error, ok bool) {
-	grow := len(data) - len(d.text)
-	fEnd := sp.end + grow
-	frag := data[sp.start:fEnd]
-	if fEnd < len(data) && (len(frag) == 0 || frag[len(frag)-1] != '\n') {
-		return nil, nil, false // the edit joined the last line to the one after it
-	}
-	if !itemLines(frag, sp.seq.Column-1) {
+	frag, items, ok := d.fragment(sp, data)
+	if !ok {
 		return nil, nil, false
 	}
 	startLine := d.lineOf(sp.start)
 	endLine := d.lineOf(sp.end) // the first line after the span
-	items, ok := parseItems(frag, sp.seq.Column, startLine-1)
-	if !ok || len(items) == 0 && sp.j-sp.i+1 == len(sp.seq.Content) {
-		return nil, nil, false // an empty list reads as null, not as a list
-	}
-	for _, e := range d.dec.errs[:d.dec.decoded] {
-		var pe *Error
-		if !errors.As(e, &pe) || pe.Pos.Line < startLine || pe.Pos.Line >= endLine {
-			return nil, nil, false // an entry the edit leaves alone has an error: keep their order simple
-		}
-	}
 
 	// Read the new items, then fit them in where the old ones were.
 	dec := d.dec
@@ -217,9 +204,51 @@ func (d *Draft) splice(sp span, data []byte) (p *Plan, err error, ok bool) {
 		shiftPlan(d.plan, endLine, delta)
 	}
 	sp.seq.Content = slices.Concat(sp.seq.Content[:sp.i], items, sp.seq.Content[sp.j+1:])
+	np := d.withList(sp, setInner)
+	lines := slices.Clip(d.lines[:startLine-1])
+	lines = lineStarts(frag, lines, sp.start)
+	for _, o := range d.lines[endLine-1:] {
+		lines = append(lines, o+len(data)-len(d.text))
+	}
+	d.text, d.lines, d.plan = data, lines, np
+	dec.check(np, d.doc.Content[0])
+	p, err = d.result()
+	return p, err, true
+}
 
-	// The owners of the list, innermost first, are copied with the new
-	// list in them, so the plan returned before stays as it was.
+// fragment returns data's text of the items of sp and the items it reads
+// as, with their lines where they are in data; ok is false unless they
+// read alone as they read in place, and every error of the entries the
+// edit leaves alone would stay where it is.
+func (d *Draft) fragment(sp span, data []byte) (frag []byte, items []*yaml.Node, ok bool) {
+	fEnd := sp.end + len(data) - len(d.text)
+	frag = data[sp.start:fEnd]
+	if fEnd < len(data) && (len(frag) == 0 || frag[len(frag)-1] != '\n') {
+		return nil, nil, false // the edit joined the last line to the one after it
+	}
+	if !itemLines(frag, sp.seq.Column-1) {
+		return nil, nil, false
+	}
+	startLine := d.lineOf(sp.start)
+	endLine := d.lineOf(sp.end) // the first line after the span
+	items, ok = parseItems(frag, sp.seq.Column, startLine-1)
+	if !ok || len(items) == 0 && sp.j-sp.i+1 == len(sp.seq.Content) {
+		return nil, nil, false // an empty list reads as null, not as a list
+	}
+	for _, e := range d.dec.errs[:d.dec.decoded] {
+		var pe *Error
+		if !errors.As(e, &pe) || pe.Pos.Line < startLine || pe.Pos.Line >= endLine {
+			return nil, nil, false // an entry the edit leaves alone has an error: keep their order simple
+		}
+	}
+	return frag, items, true
+}
+
+// withList returns a copy of the plan with the new list of sp, which
+// setInner sets on a subnet. The owners of the list, innermost first, are
+// copied with the new list in them, so the plan returned before stays as
+// it was; the decoder's nodes follow the copies.
+func (d *Draft) withList(sp span, setInner func(*Subnet)) *Plan {
 	np := *d.plan
 	var list []*Subnet
 	for k := len(sp.owners) - 1; k >= 0; k-- {
@@ -230,8 +259,8 @@ func (d *Draft) splice(sp span, data []byte) (p *Plan, err error, ok bool) {
 		} else {
 			s.Subnets = list
 		}
-		dec.nodes[&s] = dec.nodes[old]
-		delete(dec.nodes, old)
+		d.dec.nodes[&s] = d.dec.nodes[old]
+		delete(d.dec.nodes, old)
 		outer := np.Subnets
 		if k > 0 {
 			outer = sp.owners[k-1].Subnets
@@ -245,16 +274,7 @@ func (d *Draft) splice(sp span, data []byte) (p *Plan, err error, ok bool) {
 		list = top.Subnets
 	}
 	np.Subnets = list
-
-	lines := slices.Clip(d.lines[:startLine-1])
-	lines = lineStarts(frag, lines, sp.start)
-	for _, o := range d.lines[endLine-1:] {
-		lines = append(lines, o+grow)
-	}
-	d.text, d.lines, d.plan = data, lines, &np
-	dec.check(&np, d.doc.Content[0])
-	p, err = d.result()
-	return p, err, true
+	return &np
 }
 
 // fitSubnets reads items, the new entries of a subnets list, and drops
