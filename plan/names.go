@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -89,13 +91,20 @@ func zoneSpecial(c byte) string {
 func (r NameRules) Check(name string) error {
 	switch name {
 	case "":
-		return fmt.Errorf("%s is empty", r.What)
+		return errors.New(r.What + " is empty")
 	case ".":
-		return fmt.Errorf("%s %q is the root; want a name below it", r.What, name)
+		return errors.New(r.What + ` "." is the root; want a name below it`)
 	}
-	fail := func(format string, args ...any) error {
-		return fmt.Errorf("%s %q: %s", r.What, name, fmt.Sprintf(format, args...))
+	if why := r.problem(name); why != "" {
+		return errors.New(r.What + " " + strconv.Quote(name) + ": " + why)
 	}
+	return nil
+}
+
+// problem says what is wrong with name, which is neither empty nor the
+// root, or is "". (Messages are joined, not formatted: fmt's argument
+// lists cost the web app more code than the rest of the scanner.)
+func (r NameRules) problem(name string) string {
 	start, allDigits, top := 0, true, ""
 	for i := 0; i <= len(name); i++ {
 		if i == len(name) || name[i] == '.' {
@@ -104,11 +113,11 @@ func (r NameRules) Check(name string) error {
 			case label == "" && i == len(name):
 				// The trailing dot of an absolute name.
 			case label == "":
-				return fail("empty label at offset %d", start)
+				return "empty label" + offset(start)
 			case len(label) > 63:
-				return fail("label %q at offset %d is %d octets long; the limit is 63 (RFC 1035 §2.3.4)", label, start, len(label))
+				return "label " + strconv.Quote(label) + offset(start) + " is " + strconv.Itoa(len(label)) + " octets long; the limit is 63 (RFC 1035 §2.3.4)"
 			case r.Hyphens && (label[0] == '-' || label[len(label)-1] == '-'):
-				return fail("label %q at offset %d starts or ends with '-' (RFC 952; RFC 1123 §2.1)", label, start)
+				return "label " + strconv.Quote(label) + offset(start) + " starts or ends with '-' (RFC 952; RFC 1123 §2.1)"
 			case allDigits:
 				top = label
 			default:
@@ -125,22 +134,23 @@ func (r NameRules) Check(name string) error {
 		case c == '_' && (r.Underscore || r.LabelUnderscore && i == start):
 			allDigits = false
 		case c == '_' && r.LabelUnderscore:
-			return fail("'_' at offset %d is allowed only at the start of a label, as in _dmarc (RFC 8552 §2)", i)
+			return "'_'" + offset(i) + " is allowed only at the start of a label, as in _dmarc (RFC 8552 §2)"
 		case c == '*' && r.Wildcard && i == 0 && (len(name) == 1 || name[1] == '.'):
 			allDigits = false
 		case c == '*' && r.Wildcard:
-			return fail("'*' at offset %d is allowed only as the whole first label, as in *.example.com. (RFC 4592 §2.1.1)", i)
+			return "'*'" + offset(i) + " is allowed only as the whole first label, as in *.example.com. (RFC 4592 §2.1.1)"
 		case c >= utf8.RuneSelf:
+			what := "octet " + hexOctet(c)
 			if r, _ := utf8.DecodeRuneInString(name[i:]); r != utf8.RuneError {
-				return fail("character %q at offset %d is not ASCII; write internationalized labels in their xn-- form (RFC 5891 §4.4)", r, i)
+				what = "character " + strconv.QuoteRune(r)
 			}
-			return fail("octet 0x%02x at offset %d is not ASCII; write internationalized labels in their xn-- form (RFC 5891 §4.4)", c, i)
+			return what + offset(i) + " is not ASCII; write internationalized labels in their xn-- form (RFC 5891 §4.4)"
 		case c < 0x20 || c == 0x7f:
-			return fail("control character 0x%02x at offset %d is not allowed", c, i)
+			return "control character " + hexOctet(c) + offset(i) + " is not allowed"
 		case zoneSpecial(c) != "":
-			return fail("%s at offset %d is not allowed in a name", zoneSpecial(c), i)
+			return zoneSpecial(c) + offset(i) + " is not allowed in a name"
 		default:
-			return fail("character %q at offset %d is not allowed; %s", rune(c), i, r.allowed())
+			return "character " + strconv.QuoteRune(rune(c)) + offset(i) + " is not allowed; " + r.allowed()
 		}
 	}
 	absolute := name[len(name)-1] == '.'
@@ -149,12 +159,21 @@ func (r NameRules) Check(name string) error {
 		wire++
 	}
 	if wire > 255 {
-		return fail("the name is %d octets long in wire form; the limit is 255 (RFC 1035 §2.3.4)", wire)
+		return "the name is " + strconv.Itoa(wire) + " octets long in wire form; the limit is 255 (RFC 1035 §2.3.4)"
 	}
 	if r.NumericTop && top != "" && (absolute || r.Qualified) {
-		return fail("the top-level label %q is all digits, so the name reads like an address (RFC 1123 §2.1; RFC 3696 §2)", top)
+		return "the top-level label " + strconv.Quote(top) + " is all digits, so the name reads like an address (RFC 1123 §2.1; RFC 3696 §2)"
 	}
-	return nil
+	return ""
+}
+
+// offset is " at offset i", as the messages of problem say it.
+func offset(i int) string { return " at offset " + strconv.Itoa(i) }
+
+// hexOctet writes c as fmt's 0x%02x does.
+func hexOctet(c byte) string {
+	const digits = "0123456789abcdef"
+	return "0x" + string([]byte{digits[c>>4], digits[c&15]})
 }
 
 // allowed says which characters r accepts in a label.
