@@ -522,13 +522,11 @@ func spfProblem(key, value string) string {
 // code, at s.Pos: a policy other than -all or ~all, a scope other than
 // hosts or streams. The empty policy and scope are the defaults.
 func (d *decoder) checkSPF(s SPFSettings) {
-	if s.Policy != "" {
-		if why := spfProblem("policy", s.Policy); why != "" {
-			d.errs = append(d.errs, &Error{Pos: s.Pos, Msg: "spf " + why})
+	for _, kv := range [...][2]string{{"policy", s.Policy}, {"scope", string(s.Scope)}} {
+		if kv[1] == "" {
+			continue // the default
 		}
-	}
-	if s.Scope != "" {
-		if why := spfProblem("scope", string(s.Scope)); why != "" {
+		if why := spfProblem(kv[0], kv[1]); why != "" {
 			d.errs = append(d.errs, &Error{Pos: s.Pos, Msg: "spf " + why})
 		}
 	}
