@@ -377,27 +377,30 @@ func (r *run) block(prefix, was netip.Prefix, mode ip6.Mode, path string, reserv
 // block is kept free by the space the block vacated when it moved or
 // shrank, which holds it.
 func (r *run) takeHeld(o *owners, prefix netip.Prefix, path string, pos Pos) {
-	for _, e := range r.heldUnder(KindSubnet, path) {
-		if inside(e.Prefix, prefix) {
+	held := r.gone[path]
+	for _, e := range held {
+		if e.Kind == KindSubnet && inside(e.Prefix, prefix) {
 			if err := o.take(e.Prefix, label{`removed subnet %q (held by the lock until released)`, e.Path}); err != nil {
 				r.fail(pos, "%v", err)
 			}
 		}
 	}
-	for _, e := range r.heldUnder(KindVacated, path) {
-		if e.Prefix.Bits() <= 64 && inside(e.Prefix, prefix) {
+	for _, e := range held {
+		if e.Kind == KindVacated && e.Prefix.Bits() <= 64 && inside(e.Prefix, prefix) {
 			if err := o.take(e.Prefix, label{`space %q left when it was renumbered or shrunk (held by the lock until released)`, e.Path}); err != nil {
 				r.fail(pos, "%v", err)
 			}
 		}
 	}
-	for _, e := range slices.Concat(r.heldUnder(KindHost, path), r.heldUnder(KindLink, path), r.heldUnder(KindVacated, path)) {
-		if p64 := netip.PrefixFrom(e.Prefix.Addr(), 64).Masked(); e.Prefix.Bits() > 64 && inside(p64, prefix) && o.a.IsFree(p64) {
-			what := "removed " + e.Kind.String()
-			if e.Kind == KindVacated {
-				what = "the address left by"
+	for _, kind := range [...]Kind{KindHost, KindLink, KindVacated} {
+		for _, e := range held {
+			if p64 := netip.PrefixFrom(e.Prefix.Addr(), 64).Masked(); e.Kind == kind && e.Prefix.Bits() > 64 && inside(p64, prefix) && o.a.IsFree(p64) {
+				what := "removed " + e.Kind.String()
+				if e.Kind == KindVacated {
+					what = "the address left by"
+				}
+				o.take(p64, label{"the /64 of " + what + " %q (held by the lock until released)", e.Path})
 			}
-			o.take(p64, label{"the /64 of " + what + " %q (held by the lock until released)", e.Path})
 		}
 	}
 }
