@@ -2,7 +2,6 @@ package plan
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -62,7 +61,7 @@ func insideAny(path string, dirs map[string]bool) bool {
 
 // ErrInPlan is the error of a release of an entry the plan still has:
 // its addresses would go to the next entry that needs space.
-var ErrInPlan = errors.New("the plan still has it")
+var ErrInPlan = errors.New("the plan still has the entry, so its space is not released")
 
 // ReleaseHeld frees what l holds at path for the plan p, so that new
 // entries may take its space, and returns what it removed. An entry the
@@ -70,7 +69,7 @@ var ErrInPlan = errors.New("the plan still has it")
 // does. An entry the plan still has is not released: for it, only the
 // space it or an entry below it left when renumbered or shrunk is freed,
 // with the held entries inside that space, and when there is none the
-// error wraps ErrInPlan.
+// error is ErrInPlan.
 func (l *Lock) ReleaseHeld(p *Plan, path string) ([]Entry, error) {
 	if !p.Has(path) {
 		return l.Release(path)
@@ -78,5 +77,5 @@ func (l *Lock) ReleaseHeld(p *Plan, path string) ([]Entry, error) {
 	if gone, err := l.releaseVacated(path); err == nil {
 		return gone, nil
 	}
-	return nil, fmt.Errorf("%s: %w", path, ErrInPlan)
+	return nil, ErrInPlan
 }

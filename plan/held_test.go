@@ -160,9 +160,9 @@ subnets:
 		{path: "b/x", gone: []string{"host b/x"}},
 		{path: "c", gone: []string{"subnet c"}},
 		{path: "a/lan", gone: []string{"vacated a/lan"}},
-		{path: "a/lan", err: "a/lan: the plan still has it"},
-		{path: "a", err: "a: the plan still has it"},
-		{path: "b/c", err: "b/c: the plan still has it"},
+		{path: "a/lan", err: ErrInPlan.Error()},
+		{path: "a", err: ErrInPlan.Error()},
+		{path: "b/c", err: ErrInPlan.Error()},
 		{path: "nowhere", err: `the lock has no entry "nowhere"`},
 	} {
 		gone, err := second.Lock.ReleaseHeld(p, tt.path)
