@@ -137,10 +137,12 @@ func FromDocument(src string, doc *yaml.Node) *Form {
 // onlyComments reports whether s holds nothing but white space and
 // comments.
 func onlyComments(s string) bool {
-	for _, line := range strings.Split(s, "\n") {
+	for s != "" {
+		line, rest, _ := strings.Cut(s, "\n")
 		if t := strings.TrimLeft(line, " \t\r"); t != "" && t[0] != '#' {
 			return false
 		}
+		s = rest
 	}
 	return true
 }
