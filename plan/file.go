@@ -288,7 +288,7 @@ func (d *decoder) hostname(n *yaml.Node, key string) string {
 	if !ok {
 		return ""
 	}
-	if err := checkFQDN(s); err != nil {
+	if err := CheckFQDN(s); err != nil {
 		d.errorf(n, "%s: %v", key, err)
 		return ""
 	}
@@ -372,11 +372,11 @@ func (d *decoder) contact(n *yaml.Node) string {
 		// dots escaped (RFC 1035 §8): keep it to characters that need no
 		// other escape in a zone file.
 		name = strings.ReplaceAll(local, ".", `\.`) + "." + domain
-		if err := checkFQDN(domain); err != nil || !mailLocal(local) {
+		if err := CheckFQDN(domain); err != nil || !mailLocal(local) {
 			d.errorf(n, "contact %q is not a mail address or domain name; write hostmaster@example.com or hostmaster.example.com.", s)
 			return ""
 		}
-	} else if err := checkFQDN(s); err != nil {
+	} else if err := CheckFQDN(s); err != nil {
 		d.errorf(n, "contact: %v", err)
 		return ""
 	}

@@ -54,9 +54,11 @@ var hostnameRules = NameRules{What: "hostname", Hyphens: true, NumericTop: true}
 // control characters, is refused with the offset at which it appears.
 func CheckHostname(name string) error { return hostnameRules.Check(name) }
 
-// checkFQDN is CheckHostname for a name that is fully qualified whether or
-// not it ends in '.', as a plan's domain and nameservers are.
-func checkFQDN(name string) error {
+// CheckFQDN is CheckHostname for a name that is fully qualified whether or
+// not it ends in '.', as a plan's domain and nameservers are, and as the
+// name ip6plan host --stable hashes is: its top-level label must not be
+// all digits.
+func CheckFQDN(name string) error {
 	r := hostnameRules
 	r.Qualified = true
 	return r.Check(name)

@@ -20,7 +20,7 @@ func TestCheckHostname(t *testing.T) {
 	for _, tt := range []struct {
 		name, in string
 		want     string // CheckHostname's error, "" for none
-		fqdn     string // checkFQDN's error, "" for none; want when the name ends in '.'
+		fqdn     string // CheckFQDN's error, "" for none; want when the name ends in '.'
 	}{
 		// Both homes agreed.
 		{name: "fqdn", in: "mail.example.com."},
@@ -65,7 +65,7 @@ func TestCheckHostname(t *testing.T) {
 			if fqdn == "" {
 				fqdn = tt.want
 			}
-			check("checkFQDN", checkFQDN(tt.in), fqdn)
+			check("CheckFQDN", CheckFQDN(tt.in), fqdn)
 		})
 	}
 }

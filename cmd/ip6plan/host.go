@@ -124,7 +124,7 @@ func (f *hostFlags) interfaceID(scheme string, p netip.Prefix) (uint64, error) {
 		if f.secret == "" {
 			return 0, errors.New("--stable needs --secret, the key the ID is hashed with (RFC 7217): give the plan's secret to get the address the plan gives the host, and keep it private, since anyone who has it can work out the IDs")
 		}
-		if err := records.CheckHostname(f.stable); err != nil {
+		if err := plan.CheckFQDN(f.stable); err != nil {
 			return 0, fmt.Errorf("--stable %q: %w", f.stable, err)
 		}
 		// A name without a final dot is taken as fully qualified, as in a
