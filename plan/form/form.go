@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ip6plan/ip6plan/plan"
 	"go.yaml.in/yaml/v3"
@@ -103,6 +104,11 @@ func Parse(src string) *Form {
 // yaml.v3 reads it (a plan.Draft's Document, say), which it only reads:
 // a big plan is then not read a second time for its form.
 func FromDocument(src string, doc *yaml.Node) *Form {
+	if !utf8.ValidString(src) {
+		// yaml.v3 reads text that starts "\xfe\xff" as UTF-16, so a key
+		// the form adds as UTF-8 would not read back.
+		return &Form{src: src, Err: "the text is not UTF-8, which the form writes; fix it in the text view"}
+	}
 	f := &Form{src: src, lines: make([]int, 1, 1+strings.Count(src, "\n")), doc: *doc}
 	if strings.HasPrefix(src, "\ufeff") {
 		f.lines[0] = len("\ufeff") // yaml.v3 counts the columns of the first line after a byte order mark

@@ -174,7 +174,9 @@ loop:
 		case flow && strings.IndexByte(",[]{}", c) >= 0:
 			eol = false
 			break loop
-		case c == ':' && (j+1 == len(f.src) || strings.IndexByte(" \t\r\n", f.src[j+1]) >= 0 || flow && strings.IndexByte(",[]{}", f.src[j+1]) >= 0):
+		// yaml.v3 ends a plain scalar at a ':' only when a blank follows,
+		// in flow style too: {"k":a:,b} has the value "a:".
+		case c == ':' && (j+1 == len(f.src) || strings.IndexByte(" \t\r\n", f.src[j+1]) >= 0):
 			eol = false
 			break loop
 		}
@@ -211,32 +213,39 @@ loop:
 // that is not a space or a comment.
 func (f *Form) match(i int) (end, last int, err error) {
 	depth := 0
+	start := true // a scalar may begin here, so a quote opens one
 	for j := i; j < len(f.src); j++ {
 		switch c := f.src[j]; c {
 		case '[', '{':
 			depth++
-			last = j + 1
+			last, start = j+1, true
 		case ']', '}':
 			depth--
 			if depth == 0 {
 				return j + 1, last, nil
 			}
-			last = j + 1
+			last, start = j+1, false
+		case ',', ':':
+			last, start = j+1, true
 		case '"', '\'':
+			if !start { // inside a plain scalar, as in {a: b"c}
+				last = j + 1
+				continue
+			}
 			e, err := f.quoted(j)
 			if err != nil {
 				return 0, 0, err
 			}
-			j, last = e-1, e
+			j, last, start = e-1, e, false
 		case '#':
 			if j > 0 && strings.IndexByte(" \t\n", f.src[j-1]) >= 0 {
 				j = f.nextLine(j) - 1
 				continue
 			}
-			last = j + 1
+			last, start = j+1, false
 		case ' ', '\t', '\r', '\n':
 		default:
-			last = j + 1
+			last, start = j+1, false
 		}
 	}
 	return 0, 0, spliceErr("an unclosed flow collection")
