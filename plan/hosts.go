@@ -147,7 +147,10 @@ func (r *run) inSubnet(a netip.Addr, p netip.Prefix) (uint64, error) {
 
 // isIID reports whether a plan wrote a as an interface ID ("::1"): its
 // upper 64 bits are zero, which no routable address has.
-func isIID(a netip.Addr) bool { return a.Is6() && [8]byte(a.AsSlice()[:8]) == [8]byte{} }
+func isIID(a netip.Addr) bool {
+	b := a.As16() // not AsSlice, which allocates
+	return [8]byte(b[:8]) == [8]byte{}
+}
 
 // Gateway returns the subnet's default router: its gateway setting, an
 // interface ID such as ::1 placed in the subnet's /64, or a full address.

@@ -127,14 +127,14 @@ func insideAny(p netip.Prefix, all []ReverseZone, outer ReverseZone) bool {
 func (cfg ZoneConfig) Check() error {
 	var errs []error
 	for _, ns := range cfg.Nameservers {
-		if err := checkFQDN(ns, CheckHostname); err != nil {
+		if err := CheckFQDN(ns, CheckHostname); err != nil {
 			errs = append(errs, fmt.Errorf("nameserver: %w", err))
 		}
 	}
-	if err := checkFQDN(cfg.SOA.MName, CheckHostname); err != nil {
+	if err := CheckFQDN(cfg.SOA.MName, CheckHostname); err != nil {
 		errs = append(errs, fmt.Errorf("SOA primary: %w", err))
 	}
-	if err := checkFQDN(cfg.SOA.RName, CheckName); err != nil {
+	if err := CheckFQDN(cfg.SOA.RName, CheckName); err != nil {
 		errs = append(errs, fmt.Errorf("SOA contact: %w", err))
 	}
 	return errors.Join(errs...)
@@ -143,11 +143,11 @@ func (cfg ZoneConfig) Check() error {
 // checkHost reports a host whose name would break a zone file line or
 // whose address has no ip6.arpa name.
 func checkHost(h Host) error {
-	if err := checkFQDN(h.Name, CheckHostname); err != nil {
+	if err := CheckFQDN(h.Name, CheckHostname); err != nil {
 		return fmt.Errorf("host %s: %w", h.Addr, err)
 	}
 	for _, a := range h.Aliases {
-		if err := checkFQDN(a, CheckHostname); err != nil {
+		if err := CheckFQDN(a, CheckHostname); err != nil {
 			return fmt.Errorf("alias of %s: %w", h.Name, err)
 		}
 	}
@@ -167,7 +167,7 @@ func checkRRs(rrs []RR) error {
 		if rr.Type == "TXT" {
 			check = CheckOwner
 		}
-		if err := checkFQDN(rr.Name, check); err != nil {
+		if err := CheckFQDN(rr.Name, check); err != nil {
 			return fmt.Errorf("%s record: %w", rr.Type, err)
 		}
 		switch rr.Type {
@@ -180,7 +180,7 @@ func checkRRs(rrs []RR) error {
 			if _, err := strconv.ParseUint(pref, 10, 16); err != nil {
 				return fmt.Errorf("MX record of %s: %q does not start with a preference from 0 to 65535", rr.Name, rr.Data)
 			}
-			if err := checkFQDN(target, CheckHostname); err != nil {
+			if err := CheckFQDN(target, CheckHostname); err != nil {
 				return fmt.Errorf("MX record of %s: %w", rr.Name, err)
 			}
 		case "TXT":
@@ -203,10 +203,10 @@ func checkHosts(hosts []Host) error {
 	return nil
 }
 
-// checkFQDN checks name with check and insists on the trailing dot: in a
+// CheckFQDN checks name with check and insists on the trailing dot: in a
 // zone file a name without one is relative to $ORIGIN, so a PTR to "mta1"
 // in an ip6.arpa zone would point at mta1.<zone>.ip6.arpa.
-func checkFQDN(name string, check func(string) error) error {
+func CheckFQDN(name string, check func(string) error) error {
 	if err := check(name); err != nil {
 		return err
 	}
