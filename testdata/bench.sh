@@ -43,7 +43,7 @@ grep 'max RSS' "$work/err" || true
 grep 'max RSS' "$work/err" || true
 
 echo "== Go benchmarks"
-go test ./plan ./records -run '^$' -bench 'Allocate$|AllocateScale|Child$|StableIID|AppendPTRName|WriteReverseZone' -benchmem
+go test ./plan ./plan/ip6 ./records -run '^$' -bench 'Allocate$|AllocateScale|Child$|StableIID|AppendPTRName|WriteReverseZone' -benchmem
 
 echo "== survey: MX and AAAA lookups for 10,220 generated domains, ip6plan vs adnshost"
 # Both ask the same BIND resolver (named on 127.0.0.1:53, since adns asks
