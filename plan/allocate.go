@@ -220,12 +220,19 @@ func (r *run) fileGone(gone []Entry) {
 	r.held = gone
 }
 
-// heldUnder returns the entries of kind directly under parent that the
-// plan no longer has, for the block or subnet at parent to keep free.
-func (r *run) heldUnder(kind Kind, parent string) []Entry {
+// heldUnder returns what the subnet at parent must keep free for entries
+// the plan no longer has: the held entries of kind (KindHost or KindLink)
+// directly under it, then the space of that kind's length (bits: 128 or
+// 127) that entries under it vacated when they moved.
+func (r *run) heldUnder(kind Kind, parent string, bits int) []Entry {
 	var out []Entry
 	for _, e := range r.gone[parent] {
 		if e.Kind == kind {
+			out = append(out, e)
+		}
+	}
+	for _, e := range r.gone[parent] {
+		if e.Kind == KindVacated && e.Prefix.Bits() == bits {
 			out = append(out, e)
 		}
 	}

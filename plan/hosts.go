@@ -16,12 +16,7 @@ import (
 // ::1 (never the all-zero Subnet-Router anycast ID, RFC 4291 §2.6.1).
 func (r *run) hostsIn(i int, p netip.Prefix) {
 	s, path := r.a.Subnets[i].Subnet, r.a.Subnets[i].Path
-	held := r.heldUnder(KindHost, path)
-	for _, e := range r.heldUnder(KindVacated, path) {
-		if e.Prefix.Bits() == 128 {
-			held = append(held, e)
-		}
-	}
+	held := r.heldUnder(KindHost, path, 128)
 	if !s.Gateway.IsValid() && len(s.Hosts) == 0 && len(held) == 0 {
 		return // as most /64s of a large plan: nothing to claim an ID for
 	}
@@ -172,12 +167,7 @@ func (s SubnetAlloc) Gateway() netip.Addr {
 // reserved subnet anycast addresses (RFC 2526), so neither is used.
 func (r *run) linksIn(i int, p netip.Prefix) {
 	s, path := r.a.Subnets[i].Subnet, r.a.Subnets[i].Path
-	held := r.heldUnder(KindLink, path)
-	for _, e := range r.heldUnder(KindVacated, path) {
-		if e.Prefix.Bits() == 127 {
-			held = append(held, e)
-		}
-	}
+	held := r.heldUnder(KindLink, path, 127)
 	if len(s.Links) == 0 && len(held) == 0 {
 		return
 	}
