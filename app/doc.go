@@ -35,9 +35,6 @@ contact: hostmaster.example.com.
 subnets: []
 `
 
-// FileName is the name plan errors carry and downloads use.
-const FileName = "plan.yaml"
-
 // A Problem is an error or warning about the plan text, at the line and
 // column that caused it (0 when the position is unknown).
 type Problem struct {
@@ -219,7 +216,7 @@ func (d *Doc) replan() {
 	d.Errors, d.Ask = nil, nil
 	t0 := time.Now()
 	if d.draft == nil {
-		d.draft = plan.NewDraft(FileName)
+		d.draft = plan.NewDraft(plan.DefaultFile)
 	}
 	p, err := d.draft.Parse([]byte(d.Source))
 	d.ParseTime, d.PlanTime = time.Since(t0), 0
@@ -303,7 +300,7 @@ func Problems(err error) []Problem {
 	if errors.As(err, &pe) {
 		return []Problem{{Line: pe.Pos.Line, Col: pe.Pos.Col, Msg: pe.Msg}}
 	}
-	return []Problem{{Msg: strings.TrimPrefix(err.Error(), FileName+": ")}}
+	return []Problem{{Msg: strings.TrimPrefix(err.Error(), plan.DefaultFile+": ")}}
 }
 
 // Prefix returns the prefix of the last good plan, or the invalid Prefix.

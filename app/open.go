@@ -36,7 +36,7 @@ func (d *Doc) Open(files []OpenedFile) (string, error) {
 	if planFile == nil && lockFile == nil {
 		return "", errors.New("no file to open")
 	}
-	src, srcName := d.Source, FileName
+	src, srcName := d.Source, plan.DefaultFile
 	if planFile != nil {
 		src, srcName = planFile.Text, planFile.Name
 	}

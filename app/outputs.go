@@ -81,10 +81,10 @@ func (d *Doc) listOutputs() {
 		out.tabs = append(out.tabs, Output{ID: id, Title: title, FileName: file})
 		out.makers[id] = mk
 	}
-	planFile := func() Output { return Output{ID: "plan", Title: "Plan file", FileName: FileName, Text: d.Source} }
+	planFile := func() Output { return Output{ID: "plan", Title: "Plan file", FileName: plan.DefaultFile, Text: d.Source} }
 	a := d.Alloc
 	if a == nil {
-		add("plan", "Plan file", FileName, planFile)
+		add("plan", "Plan file", plan.DefaultFile, planFile)
 		return
 	}
 	var (
@@ -116,7 +116,7 @@ func (d *Doc) listOutputs() {
 			return settings(a, index, k)
 		})
 	}
-	add("plan", "Plan file", FileName, planFile)
+	add("plan", "Plan file", plan.DefaultFile, planFile)
 	add("lock", "Lock file", "plan.lock", func() Output {
 		return Output{ID: "lock", Title: "Lock file", FileName: "plan.lock", Text: d.LockText(),
 			Notes: []string{"Keep it next to the plan: it holds every address where it was placed."}}

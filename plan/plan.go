@@ -161,3 +161,8 @@ func fqdnOf(name, domain string) string {
 	}
 	return name + "." + domain + "."
 }
+
+// DefaultFile is the name of a plan file when the user names none:
+// ip6plan init writes it, and the web app reads and downloads its plan
+// under it, so positions in its errors read plan.yaml:LINE:COL.
+const DefaultFile = "plan.yaml"

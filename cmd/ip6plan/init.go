@@ -25,7 +25,7 @@ output): two mail streams in /64s of their own and a site /56 with a server
   ip6plan init mail-plan.yaml && $EDITOR mail-plan.yaml`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			path := "plan.yaml"
+			path := plan.DefaultFile
 			if len(args) == 1 {
 				path = args[0]
 			}
