@@ -101,7 +101,7 @@ func ZoneName(p netip.Prefix) (string, error) {
 		return "", err
 	}
 	if !ip6.IsNibbleAligned(p.Bits()) {
-		n := (p.Bits() + 3) &^ 3
+		n := ip6.NibbleCeil(p.Bits())
 		first, last := firstLastZones(p, n)
 		return "", fmt.Errorf("%s does not end on a nibble boundary, so it is not one ip6.arpa zone (RFC 3596 §2.5); use its %d /%d zones, %s through %s",
 			p, 1<<(n-p.Bits()), n, first, last)
@@ -170,7 +170,7 @@ func reverseCuts(p netip.Prefix) int { return 1 << ((4 - p.Bits()%4) % 4) }
 // prefix p: p's bits up to the next nibble boundary, the bits between
 // set to i, which lie in the last nibble of the zone.
 func reverseCut(p netip.Prefix, i int) ReverseZone {
-	bits := (p.Bits() + 3) &^ 3
+	bits := ip6.NibbleCeil(p.Bits())
 	a := p.Addr().As16()
 	if k := bits/4 - 1; k >= 0 { // the zone's last nibble: high in byte k/2 when k is even
 		a[k/2] |= byte(i) << (4 * (1 - k%2))

@@ -133,10 +133,10 @@ func describe(w io.Writer, p netip.Prefix, bits int) error {
 		}
 	}
 	if !ip6.IsNibbleAligned(p.Bits()) {
-		fmt.Fprintf(tw, "Nibbles:\t/%d is not on a nibble boundary; plans and reverse zones use /%d or /%d\n", p.Bits(), p.Bits()&^3, (p.Bits()+3)&^3)
+		fmt.Fprintf(tw, "Nibbles:\t/%d is not on a nibble boundary; plans and reverse zones use /%d or /%d\n", p.Bits(), p.Bits()&^3, ip6.NibbleCeil(p.Bits()))
 	}
 	if bits != 0 && !ip6.IsNibbleAligned(bits) {
-		fmt.Fprintf(tw, "Nibbles:\t/%d children are off the nibble boundaries; consider /%d\n", bits, (bits+3)&^3)
+		fmt.Fprintf(tw, "Nibbles:\t/%d children are off the nibble boundaries; consider /%d\n", bits, ip6.NibbleCeil(bits))
 	}
 	zones, err := records.ReverseZones(p)
 	if err != nil {

@@ -139,6 +139,11 @@ func Children(p netip.Prefix, bits int) iter.Seq[netip.Prefix] {
 // (RFC 3596 §2.5), and only there do prefixes read cleanly in hex.
 func IsNibbleAligned(bits int) bool { return bits >= 0 && bits <= 128 && bits%4 == 0 }
 
+// NibbleCeil returns the first nibble boundary at or past the prefix
+// length bits: /52 for /49 to /52. Plans and ip6.arpa zones are cut there
+// (RFC 3596 §2.5).
+func NibbleCeil(bits int) int { return (bits + 3) &^ 3 }
+
 // Advice is the answer of [NibbleAdvice]: the child length that holds Need
 // children of Parent, and the nibble-aligned length to use instead.
 type Advice struct {
@@ -165,7 +170,7 @@ func NibbleAdvice(p netip.Prefix, n uint64) (Advice, error) {
 		return Advice{}, fmt.Errorf("%s holds at most %s /128s, fewer than %s",
 			p, FormatPow2(128-p.Bits()), FormatCount(new(big.Int).SetUint64(n)))
 	}
-	return Advice{Parent: p.Masked(), Need: n, Exact: exact, Nibble: (exact + 3) &^ 3}, nil
+	return Advice{Parent: p.Masked(), Need: n, Exact: exact, Nibble: NibbleCeil(exact)}, nil
 }
 
 // String describes the advice for a person, such as "20 children of a /48

@@ -375,3 +375,16 @@ func BenchmarkChildIndex(b *testing.B) {
 		}
 	}
 }
+
+func TestNibbleCeil(t *testing.T) {
+	for bits := 0; bits <= 128; bits++ {
+		got := NibbleCeil(bits)
+		want := bits
+		for !IsNibbleAligned(want) {
+			want++
+		}
+		if got != want {
+			t.Errorf("NibbleCeil(%d) = %d, want %d", bits, got, want)
+		}
+	}
+}
