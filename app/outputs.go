@@ -81,7 +81,9 @@ func (d *Doc) listOutputs() {
 		out.tabs = append(out.tabs, Output{ID: id, Title: title, FileName: file})
 		out.makers[id] = mk
 	}
-	planFile := func() Output { return Output{ID: "plan", Title: "Plan file", FileName: plan.DefaultFile, Text: d.Source} }
+	planFile := func() Output {
+		return Output{ID: "plan", Title: "Plan file", FileName: plan.DefaultFile, Text: d.Source}
+	}
 	a := d.Alloc
 	if a == nil {
 		add("plan", "Plan file", plan.DefaultFile, planFile)
