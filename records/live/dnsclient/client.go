@@ -80,10 +80,10 @@ func New(server string) (*Client, error) {
 // adding port 53 to a bare address or host name.
 func ParseServer(s string) (string, error) {
 	if ap, err := netip.ParseAddrPort(s); err == nil && ap.Port() != 0 {
-		return ap.String(), nil
+		return addrPort(s, ap)
 	}
 	if a, err := netip.ParseAddr(s); err == nil {
-		return netip.AddrPortFrom(a, 53).String(), nil
+		return addrPort(s, netip.AddrPortFrom(a, 53))
 	}
 	host, port, err := net.SplitHostPort(s)
 	if err != nil {
@@ -99,6 +99,15 @@ func ParseServer(s string) (string, error) {
 		return "", fmt.Errorf("resolver %q: %q is neither an IP address nor a host name", s, host)
 	}
 	return net.JoinHostPort(host, port), nil
+}
+
+// addrPort returns ap as HOST:PORT, refusing a zone that is no interface
+// name: net/netip takes "::%]0", whose "]" would end the bracketed host.
+func addrPort(s string, ap netip.AddrPort) (string, error) {
+	if z := ap.Addr().Zone(); strings.ContainsAny(z, "[]%/ \t") {
+		return "", fmt.Errorf("resolver %q: zone %q is not an interface name, such as eth0", s, z)
+	}
+	return ap.String(), nil
 }
 
 // SystemServer returns the first nameserver of /etc/resolv.conf as
