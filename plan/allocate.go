@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/ip6plan/ip6plan/plan/ip6"
 )
@@ -214,7 +213,7 @@ func (r *run) fileGone(gone []Entry) {
 	r.gone = map[string][]Entry{}
 	sortEntries(gone)
 	for _, e := range gone {
-		dir, _ := splitPath(e.Path)
+		dir, _ := SplitPath(e.Path)
 		r.gone[dir] = append(r.gone[dir], e)
 	}
 	r.held = gone
@@ -243,13 +242,6 @@ func (r *run) heldUnder(kind Kind, parent string, bits int) []Entry {
 // subnet is the block itself).
 func inside(p, block netip.Prefix) bool {
 	return p.Bits() >= block.Bits() && block.Contains(p.Addr())
-}
-
-func splitPath(path string) (dir, name string) {
-	if i := strings.LastIndexByte(path, '/'); i >= 0 {
-		return path[:i], path[i+1:]
-	}
-	return "", path
 }
 
 // owners remembers what took which prefix in one block, to name both

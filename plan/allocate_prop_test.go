@@ -164,7 +164,7 @@ func checkInvariants(t *testing.T, a *Allocation) {
 	}
 	kids := map[string][]netip.Prefix{}
 	for _, s := range a.Subnets {
-		dir, _ := splitPath(s.Path)
+		dir, _ := SplitPath(s.Path)
 		parent := byPath[dir]
 		require.Equal(t, s.Prefix.Masked(), s.Prefix, "%s aligned", s.Path)
 		require.Equal(t, s.Subnet.Size, s.Prefix.Bits(), "%s size", s.Path)
@@ -234,7 +234,7 @@ func (g *planGen) step(p *Plan, lock *Lock, a *Allocation) (desc string, renumbe
 	case 0: // rename a subnet or host, in the plan and in the lock
 		subs := a.Subnets
 		s := subs[g.r.IntN(len(subs))]
-		dir, _ := splitPath(s.Path)
+		dir, _ := SplitPath(s.Path)
 		name := g.name("r")
 		if len(s.Subnet.Hosts) > 0 && g.r.IntN(2) == 0 {
 			h := s.Subnet.Hosts[g.r.IntN(len(s.Subnet.Hosts))]
@@ -269,7 +269,7 @@ func (g *planGen) step(p *Plan, lock *Lock, a *Allocation) (desc string, renumbe
 			s.Subnet.Pin = s.Prefix
 			return "pin " + s.Path + " where it is", nil, next
 		}
-		dir, _ := splitPath(s.Path)
+		dir, _ := SplitPath(s.Path)
 		parent := p.Prefix
 		for _, o := range a.Subnets {
 			if o.Path == dir {

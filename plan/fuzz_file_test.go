@@ -70,7 +70,7 @@ func checkAllocation(t *testing.T, a *Allocation) {
 	for i := range a.Subnets {
 		s := &a.Subnets[i]
 		parent[s.Path] = s
-		dir, _ := splitPath(s.Path)
+		dir, _ := SplitPath(s.Path)
 		outer := a.Plan.Prefix
 		if dir != "" {
 			outer = parent[dir].Prefix
@@ -92,7 +92,7 @@ func checkAllocation(t *testing.T, a *Allocation) {
 		}
 	}
 	for _, l := range a.Links {
-		dir, _ := splitPath(l.Path)
+		dir, _ := SplitPath(l.Path)
 		if s := parent[dir]; s == nil || !inside(l.Prefix, s.Prefix) || l.Prefix.Bits() != 127 {
 			t.Fatalf("link %s at %s is not a /127 inside its subnet", l.Path, l.Prefix)
 		}

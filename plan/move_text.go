@@ -42,8 +42,8 @@ func MoveInSource(file string, src []byte, oldPath, newPath string) ([]byte, err
 	if !ok {
 		return nil, fmt.Errorf("%s has no subnet, host or link %q", file, oldPath)
 	}
-	oldDir, oldName := splitPath(oldPath)
-	newDir, newName := splitPath(newPath)
+	oldDir, oldName := SplitPath(oldPath)
+	newDir, newName := SplitPath(newPath)
 	switch {
 	case oldDir == newDir:
 		return nil, fmt.Errorf("%q and %q have the same parent: that is a rename, not a move", oldPath, newPath)
@@ -262,7 +262,8 @@ func canHold(file string, p *Plan, dir string, kind Kind, path string) error {
 	}
 	if dir == "" {
 		if kind != KindSubnet {
-			return fmt.Errorf("%s: a %s goes in a /64 subnet, not at the plan's top level: name its new subnet, as in office/%s", file, kind, path[strings.LastIndexByte(path, '/')+1:])
+			_, name := SplitPath(path)
+			return fmt.Errorf("%s: a %s goes in a /64 subnet, not at the plan's top level: name its new subnet, as in office/%s", file, kind, name)
 		}
 		if size <= p.Prefix.Bits() {
 			return fmt.Errorf("%s: subnet %q is a /%d, which the plan's prefix %s cannot hold: a block must be larger than the subnets in it", file, path, size, p.Prefix)

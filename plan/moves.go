@@ -63,7 +63,7 @@ func (r *run) moves() {
 	}
 	for _, v := range vacated {
 		held := false
-		for dir, _ := splitPath(v.Path); !held && dir != ""; dir, _ = splitPath(dir) {
+		for dir, _ := SplitPath(v.Path); !held && dir != ""; dir, _ = SplitPath(dir) {
 			held = slices.ContainsFunc(byPath[dir], func(o netip.Prefix) bool {
 				return o.Bits() <= v.Prefix.Bits() && o.Contains(v.Prefix.Addr())
 			})
@@ -109,7 +109,7 @@ func (r *run) renames() []Rename {
 	added := map[string][]string{}
 	add := func(kind Kind, path string, bits int, was int) {
 		if was < 0 && len(gone) > 0 {
-			dir, _ := splitPath(path)
+			dir, _ := SplitPath(path)
 			if k := shape(kind, dir, bits); len(gone[k]) > 0 {
 				added[k] = append(added[k], path)
 			}

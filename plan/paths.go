@@ -17,7 +17,12 @@ func IsPath(s string) bool {
 
 // SplitPath returns the path of the entry that holds the one at path
 // ("" at the top) and the entry's own name.
-func SplitPath(path string) (parent, name string) { return splitPath(path) }
+func SplitPath(path string) (parent, name string) {
+	if i := strings.LastIndexByte(path, '/'); i >= 0 {
+		return path[:i], path[i+1:]
+	}
+	return "", path
+}
 
 // Has reports whether p has a subnet, host or link at path.
 func (p *Plan) Has(path string) bool { return len(kindsAt(p, path)) > 0 }

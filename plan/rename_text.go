@@ -67,8 +67,8 @@ func RenameInSource(file string, src []byte, oldPath, newName string) ([]byte, e
 		return nil, fmt.Errorf("renaming %s %q to %q would leave %s invalid:\n%w", kind, oldPath, newName, file, err)
 	}
 	newPath := newName
-	if i := strings.LastIndexByte(oldPath, '/'); i >= 0 {
-		newPath = oldPath[:i+1] + newName
+	if dir, _ := SplitPath(oldPath); dir != "" {
+		newPath = dir + "/" + newName
 	}
 	if k, ok := entryKind(after, newPath); !ok || k != kind {
 		return nil, fmt.Errorf("%s: renaming %s %q to %q did not give the plan a %s %q; rename it by hand", file, kind, oldPath, newName, kind, newPath)

@@ -648,8 +648,8 @@ func checkMoved(t *testing.T, src, got []byte, old, newPath string) {
 	k, ok := entryKind(after, newPath)
 	require.True(t, ok, "the new path is in the plan")
 	assert.Equal(t, kind, k)
-	_, oldName := splitPath(old)
-	_, newName := splitPath(newPath)
+	_, oldName := SplitPath(old)
+	_, newName := SplitPath(newPath)
 	assert.Equal(t, entryContent(before, kind, old, newName), entryContent(after, kind, newPath, newName), "the entry's content moved with it")
 
 	want := paths(before)
@@ -667,7 +667,7 @@ func checkMoved(t *testing.T, src, got []byte, old, newPath string) {
 // entryContent returns what the plan p says of the entry at path, with
 // positions left out and the entry named name.
 func entryContent(p *Plan, kind Kind, path, name string) any {
-	dir, last := splitPath(path)
+	dir, last := SplitPath(path)
 	switch kind {
 	case KindSubnet:
 		s := *subnetAt(p, path)
